@@ -1,0 +1,50 @@
+# The two commands: `make run` (the shop, web + worker, on the embedded defaults) and
+# `make test` (the whole suite). Both work on a fresh machine with only python3 and make.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+# Debian packages: WeasyPrint's (pango; harfbuzz-subset makes rendering ~5x faster), fonts,
+# and Chromium for the browser tests.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_DEBS := $(RUN_DEBS) chromium
+
+.PHONY: run test bench soak lint setup deps-run deps-test migrate clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+deps-run:
+	@scripts/debian-deps.sh $(RUN_DEBS)
+
+deps-test:
+	@scripts/debian-deps.sh $(TEST_DEBS)
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --database sandbox --noinput
+
+run: export DEBUG ?= true
+run: deps-run migrate
+	@if [ -z "$$KORUS_API_URL" ]; then $(PY) manage.py sandbox_load_demo --if-empty; fi
+	$(PY) manage.py runshop --port $(PORT)
+
+test: deps-test setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: deps-run setup
+	$(PY) -m bench $(BENCH_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf var staticfiles .pytest_cache

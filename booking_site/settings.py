@@ -1,0 +1,308 @@
+"""The one runtime settings module of the booking site.
+
+Everything is read from the environment (see README "Configuration" and .env.example).
+Defaults are the embedded ones: SQLite, a local-memory cache, a Celery broker on the local
+filesystem and the in-process KorusTicket sandbox.
+https://docs.djangoproject.com/en/5.2/ref/settings/
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from booking_site.env import env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# Local state of the embedded defaults (SQLite files, broker folder, media): never committed.
+VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# ---------------------------------------------------------------------------------------------
+# Core
+# ---------------------------------------------------------------------------------------------
+DEBUG = env_bool("DEBUG", False)
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY in the environment (or DEBUG=true for local "
+            "development)."
+        )
+    # Only ever used with DEBUG on, where sessions signed with it are disposable.
+    SECRET_KEY = "insecure-development-key-" + "x" * 40  # noqa: S105
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "shop",
+    "sandbox",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "booking_site.urls"
+WSGI_APPLICATION = "booking_site.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+# ---------------------------------------------------------------------------------------------
+# Databases
+# The sandbox (KorusTicket emulator) has its own alias so that its writes commit on their own
+# connection, as a remote API's would, whatever transaction the shop is in.
+# ---------------------------------------------------------------------------------------------
+_SQLITE_OPTIONS = {
+    # WAL + a busy timeout let the web process and the Celery worker share one SQLite file.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
+def _database(url: str | None, sqlite_file: Path) -> dict[str, object]:
+    if url:
+        config: dict[str, object] = dict(
+            dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60),
+                                  conn_health_checks=True)
+        )
+    else:
+        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_file)}
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**_SQLITE_OPTIONS, **dict(config.get("OPTIONS") or {})}  # type: ignore[arg-type]
+    return config
+
+
+DATABASE_URL = env_str("DATABASE_URL")
+DATABASES = {
+    "default": _database(DATABASE_URL, VAR_DIR / "db.sqlite3"),
+    "sandbox": _database(env_str("SANDBOX_DATABASE_URL") or DATABASE_URL,
+                         VAR_DIR / "sandbox.sqlite3"),
+}
+DATABASE_ROUTERS = ["sandbox.router.SandboxRouter"]
+
+# ---------------------------------------------------------------------------------------------
+# Cache and Celery: Redis when REDIS_URL is set, embedded otherwise.
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html
+# ---------------------------------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "shop"),
+        }
+    }
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    # Late-acked tasks come back after the visibility timeout if their worker died.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # kombu's filesystem transport works across processes with no server; memory:// does not.
+    _BROKER_DIR = VAR_DIR / "celery" / "broker"
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_DIR),
+        "data_folder_out": str(_BROKER_DIR),
+        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "store_processed": False,
+    }
+    CELERY_RESULT_BACKEND = "file://" + str(VAR_DIR / "celery" / "results")
+
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_EXPIRES = 3600
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# ---------------------------------------------------------------------------------------------
+# Sessions, auth, passwords
+# ---------------------------------------------------------------------------------------------
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 7
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+
+# ---------------------------------------------------------------------------------------------
+# Internationalisation: buyers choose French or English; the API is asked in that language.
+# ---------------------------------------------------------------------------------------------
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
+LANGUAGES = [("en", _("English")), ("fr", _("Français"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
+USE_I18N = True
+USE_TZ = True
+
+# ---------------------------------------------------------------------------------------------
+# Static and media files
+# ---------------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    # S3-compatible storage for documents and receipts: a PaaS disk is ephemeral.
+    _MEDIA_STORAGE: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _MEDIA_STORAGE,
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# Email (console by default)
+# ---------------------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tickets@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# ---------------------------------------------------------------------------------------------
+# KorusTicket API (see DESIGN.md): unset KORUS_API_URL = the in-process sandbox.
+# ---------------------------------------------------------------------------------------------
+KORUS_API_URL = env_str("KORUS_API_URL").rstrip("/")
+KORUS_API_KEY = env_str("KORUS_API_KEY")
+KORUS_CLIENT_ID = env_str("KORUS_CLIENT_ID")
+KORUS_CLIENT_SECRET = env_str("KORUS_CLIENT_SECRET")
+KORUS_TOKEN_URL = env_str("KORUS_TOKEN_URL")
+KORUS_CATALOG_ID = env_str("KORUS_CATALOG_ID")
+KORUS_LANGUAGES = env_list("KORUS_LANGUAGES", ["fr", "en"])
+KORUS_CONNECT_TIMEOUT = env_float("KORUS_CONNECT_TIMEOUT", 3.0)
+KORUS_READ_TIMEOUT = env_float("KORUS_READ_TIMEOUT", 10.0)
+KORUS_MAX_RETRIES = env_int("KORUS_MAX_RETRIES", 3)
+if KORUS_API_URL and not DEBUG and not (
+    KORUS_API_KEY or (KORUS_CLIENT_ID and KORUS_CLIENT_SECRET and KORUS_TOKEN_URL)
+):
+    raise ImproperlyConfigured(
+        "KORUS_API_URL is set but no credentials are: set KORUS_API_KEY, or KORUS_CLIENT_ID, "
+        "KORUS_CLIENT_SECRET and KORUS_TOKEN_URL."
+    )
+
+# ---------------------------------------------------------------------------------------------
+# Sandbox (the KorusTicket emulator; used when KORUS_API_URL is unset)
+# ---------------------------------------------------------------------------------------------
+SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", not KORUS_API_URL)
+KORUS_SANDBOX_API_KEY = env_str("KORUS_SANDBOX_API_KEY", "sandbox")
+
+# ---------------------------------------------------------------------------------------------
+# Shop
+# ---------------------------------------------------------------------------------------------
+SHOP_NAME = env_str("SHOP_NAME", "Korus Tickets")
+SHOP_CONTACT_EMAIL = env_str("SHOP_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+SHOP_TIMEZONE = env_str("SHOP_TIMEZONE", "Europe/Paris")
+
+# ---------------------------------------------------------------------------------------------
+# Logging: to stdout, as a PaaS expects.
+# ---------------------------------------------------------------------------------------------
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# ---------------------------------------------------------------------------------------------
+# Security (production)
+# ---------------------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # Off only for tests and local production-mode runs over plain http.
+    if env_bool("SECURE_COOKIES", True):
+        SESSION_COOKIE_SECURE = True
+        CSRF_COOKIE_SECURE = True
+        # __Host- cookies are only accepted over HTTPS, host-only, path=/.
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
