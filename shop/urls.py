@@ -1,10 +1,8 @@
+"""The shop's URLs, one list per area (each area's view module owns its patterns)."""
+
 from __future__ import annotations
 
-from django.urls import path
-
-from shop import views
+from shop.views import browse, checkout, orders
 
 app_name = "shop"
-urlpatterns = [
-    path("", views.home, name="home"),
-]
+urlpatterns = [*browse.urlpatterns, *checkout.urlpatterns, *orders.urlpatterns]

@@ -1,0 +1,1 @@
+"""Django forms: static ones (customer details) and the dynamic ticket answers forms."""

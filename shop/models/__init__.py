@@ -1,0 +1,1 @@
+"""Local records of the shop, one module per concern; import each model here."""

@@ -1,0 +1,1 @@
+"""Thin views, one module per area of the shop: browse, checkout, orders."""
