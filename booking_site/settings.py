@@ -274,6 +274,24 @@ SHOP_CONTACT_EMAIL = env_str("SHOP_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 SHOP_TIMEZONE = env_str("SHOP_TIMEZONE", "Europe/Paris")
 
 # ---------------------------------------------------------------------------------------------
+# Checkout (issue 7): holds are rate-limited per client IP and per browser session ("N/s|m|h|d"),
+# and a browser may hold at most CHECKOUT_MAX_ACTIVE_HOLDS unexpired reservations at once, so
+# bots cannot hoard stock. The proxy count says how many X-Forwarded-For hops to trust (1
+# behind a PaaS router, 0 when the app is reached directly).
+# ---------------------------------------------------------------------------------------------
+CHECKOUT_HOLD_RATE_PER_IP = env_str("CHECKOUT_HOLD_RATE_PER_IP", "20/h")
+CHECKOUT_HOLD_RATE_PER_SESSION = env_str("CHECKOUT_HOLD_RATE_PER_SESSION", "10/h")
+CHECKOUT_MAX_ACTIVE_HOLDS = env_int("CHECKOUT_MAX_ACTIVE_HOLDS", 2)
+CHECKOUT_MAX_TICKETS_PER_OFFER = env_int("CHECKOUT_MAX_TICKETS_PER_OFFER", 20)
+CHECKOUT_TRUSTED_PROXY_COUNT = env_int("CHECKOUT_TRUSTED_PROXY_COUNT", 0)
+CHECKOUT_FIND_ORDER_RATE_PER_IP = env_str("CHECKOUT_FIND_ORDER_RATE_PER_IP", "5/h")
+# A confirm that has been talking to the API for longer than this (its process died) may be
+# taken over by another request, which first looks the order up by its external reference.
+CHECKOUT_SUBMIT_STALE_SECONDS = env_int("CHECKOUT_SUBMIT_STALE_SECONDS", 120)
+# "none" takes no payment (free bookings / pay on site); see docs/PAYMENTS.md.
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "none")
+
+# ---------------------------------------------------------------------------------------------
 # Logging: to stdout, as a PaaS expects.
 # ---------------------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
