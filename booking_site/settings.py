@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "shop.context_processors.shop",
             ],
         },
     }
@@ -272,22 +273,6 @@ KORUS_SANDBOX_API_KEY = env_str("KORUS_SANDBOX_API_KEY", "sandbox")
 SHOP_NAME = env_str("SHOP_NAME", "Korus Tickets")
 SHOP_CONTACT_EMAIL = env_str("SHOP_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 SHOP_TIMEZONE = env_str("SHOP_TIMEZONE", "Europe/Paris")
-
-# ---------------------------------------------------------------------------------------------
-# Browse (catalog pages). Catalog reads are cached with a soft TTL (after it, stale data is
-# served while one refresh runs) and a hard TTL (after it, the entry is gone). API.md §1.9
-# advises caching catalog data for 24 hours. Real-time availability and price get only a few
-# seconds, enough to absorb a burst of identical page views.
-# ---------------------------------------------------------------------------------------------
-SHOP_CATALOG_SOFT_TTL = env_int("SHOP_CATALOG_SOFT_TTL", 60)
-SHOP_CATALOG_HARD_TTL = env_int("SHOP_CATALOG_HARD_TTL", 60 * 60 * 24)
-SHOP_REALTIME_TTL = env_int("SHOP_REALTIME_TTL", 5)
-# How long one process may hold a refresh lock before others stop waiting and fetch themselves.
-SHOP_CACHE_LOCK_SECONDS = env_float("SHOP_CACHE_LOCK_SECONDS", 10.0)
-SHOP_LOW_STOCK_THRESHOLD = env_int("SHOP_LOW_STOCK_THRESHOLD", 10)
-# Sessions per list page: also the API's itemsPerPage (0..50), so one shop page = one API page.
-SHOP_SESSIONS_PER_PAGE = min(env_int("SHOP_SESSIONS_PER_PAGE", 20), 50)
-SHOP_EVENTS_PER_PAGE = min(env_int("SHOP_EVENTS_PER_PAGE", 12), 50)
 
 # ---------------------------------------------------------------------------------------------
 # Browse (catalog pages). Catalog reads are cached with a soft TTL (after it, stale data is
