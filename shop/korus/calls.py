@@ -8,6 +8,10 @@ from dataclasses import dataclass
 
 logger = logging.getLogger("shop.korus")
 
+# httpx logs every request's full URL at INFO, query string included: for a document's
+# temporaryUrl that is the signature. Our own line (below) replaces it, without the query.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
 
 @dataclass(frozen=True, slots=True)
 class CallRecord:

@@ -113,38 +113,13 @@ class KorusClient(KorusHTTP):
         language: str | None = None,
         paginated: bool = True,
     ) -> list[T]:
-        if not paginated:
-            # Documented without pagination parameters: send none, still follow a `view.next`.
-            return list(
-                iterate_pages(
-                    lambda n: (
-                        self._page(
-                            path,
-                            parse,
-                            page=n,
-                            items_per_page=None,
-                            params=params,
-                            language=language,
-                        )
-                        if n > 1
-                        else self._get(
-                            path,
-                            lambda d: parse_page(d, parse, page=1, items_per_page=None),
-                            params=params,
-                            language=language,
-                        )
-                    )
-                )
-            )
+        # Endpoints documented without pagination parameters get none but `page` (harmless),
+        # and a `view.next` is still followed if one appears.
+        size = WALK_PAGE_SIZE if paginated else None
         return list(
             iterate_pages(
                 lambda n: self._page(
-                    path,
-                    parse,
-                    page=n,
-                    items_per_page=WALK_PAGE_SIZE,
-                    params=params,
-                    language=language,
+                    path, parse, page=n, items_per_page=size, params=params, language=language
                 )
             )
         )

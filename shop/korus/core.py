@@ -100,7 +100,9 @@ class KorusHTTP:
         self._token_url = token_url
         self._auth: Authenticator | None
         if client_id and client_secret and token_url:
-            self._auth = OIDCClientCredentials(client_id, client_secret, self._fetch_token)
+            self._auth = OIDCClientCredentials(
+                client_id, client_secret, self._fetch_token, clock=clock
+            )
         elif api_key:
             self._auth = StaticAuth(api_key)
         else:
