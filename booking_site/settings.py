@@ -309,6 +309,27 @@ CHECKOUT_SUBMIT_STALE_SECONDS = env_int("CHECKOUT_SUBMIT_STALE_SECONDS", 120)
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "none")
 
 # ---------------------------------------------------------------------------------------------
+# Documents (issue 8): a Celery task polls the API until an order's documents are
+# downloadable, stores them, then emails the buyer. Poll delays grow from MIN to MAX seconds
+# (with jitter) and are also capped at a quarter of the broker's visibility timeout: a Redis
+# broker redelivers a delayed task whose countdown outlives it, which would run it twice.
+# https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
+# ---------------------------------------------------------------------------------------------
+DOCUMENTS_DEADLINE_MINUTES = env_int("DOCUMENTS_DEADLINE_MINUTES", 24 * 60)
+DOCUMENTS_POLL_MIN_SECONDS = env_float("DOCUMENTS_POLL_MIN_SECONDS", 2.0)
+DOCUMENTS_POLL_MAX_SECONDS = env_float("DOCUMENTS_POLL_MAX_SECONDS", 300.0)
+# While the buyer has not given beneficiary details, poll rarely: their form re-queues a poll.
+DOCUMENTS_BENEFICIARY_POLL_SECONDS = env_float("DOCUMENTS_BENEFICIARY_POLL_SECONDS", 600.0)
+DOCUMENTS_MAX_BYTES = env_int("DOCUMENTS_MAX_BYTES", 20 * 1024 * 1024)
+# Tickets are attached to the "tickets ready" email up to this total size, else linked.
+EMAIL_ATTACHMENT_MAX_BYTES = env_int("EMAIL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
+# An email claimed by a worker that died before marking it sent is retried after this delay.
+EMAIL_CLAIM_TIMEOUT_SECONDS = env_int("EMAIL_CLAIM_TIMEOUT_SECONDS", 600)
+# Absolute links in emails (the order page, downloads) start with this.
+SHOP_BASE_URL = env_str("SHOP_BASE_URL", "http://localhost:8000").rstrip("/")
+
+# ---------------------------------------------------------------------------------------------
 # Logging: to stdout, as a PaaS expects.
 # ---------------------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

@@ -7,3 +7,11 @@ class ShopConfig(AppConfig):
     name = "shop"
     verbose_name = "Shop"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from shop import receivers, signals
+
+        # dispatch_uid: connected once even if ready() runs again (tests, reloads).
+        signals.order_confirmed.connect(
+            receivers.on_order_confirmed, dispatch_uid="shop.documents.on_order_confirmed"
+        )

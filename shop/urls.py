@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from shop.views import browse, checkout, orders
+from shop.views import browse, checkout, documents, orders
 
 app_name = "shop"
-urlpatterns = [*browse.urlpatterns, *checkout.urlpatterns, *orders.urlpatterns]
+urlpatterns = [
+    *browse.urlpatterns,
+    *checkout.urlpatterns,
+    *orders.urlpatterns,
+    *documents.urlpatterns,
+]
