@@ -299,7 +299,7 @@ SHOP_EVENTS_PER_PAGE = min(env_int("SHOP_EVENTS_PER_PAGE", 12), 50)
 CHECKOUT_HOLD_RATE_PER_IP = env_str("CHECKOUT_HOLD_RATE_PER_IP", "20/h")
 CHECKOUT_HOLD_RATE_PER_SESSION = env_str("CHECKOUT_HOLD_RATE_PER_SESSION", "10/h")
 CHECKOUT_MAX_ACTIVE_HOLDS = env_int("CHECKOUT_MAX_ACTIVE_HOLDS", 2)
-CHECKOUT_MAX_TICKETS_PER_OFFER = env_int("CHECKOUT_MAX_TICKETS_PER_OFFER", 20)
+CHECKOUT_MAX_TICKETS_PER_OFFER = env_int("CHECKOUT_MAX_TICKETS_PER_OFFER", 10)
 CHECKOUT_TRUSTED_PROXY_COUNT = env_int("CHECKOUT_TRUSTED_PROXY_COUNT", 0)
 CHECKOUT_FIND_ORDER_RATE_PER_IP = env_str("CHECKOUT_FIND_ORDER_RATE_PER_IP", "5/h")
 # A confirm that has been talking to the API for longer than this (its process died) may be
@@ -307,6 +307,8 @@ CHECKOUT_FIND_ORDER_RATE_PER_IP = env_str("CHECKOUT_FIND_ORDER_RATE_PER_IP", "5/
 CHECKOUT_SUBMIT_STALE_SECONDS = env_int("CHECKOUT_SUBMIT_STALE_SECONDS", 120)
 # "none" takes no payment (free bookings / pay on site); see docs/PAYMENTS.md.
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "none")
+# The checkout's tasks live beside shop.tasks (which autodiscovery finds) in their own module.
+CELERY_IMPORTS = ["shop.booking_tasks"]
 
 # ---------------------------------------------------------------------------------------------
 # Documents (issue 8): a Celery task polls the API until an order's documents are
