@@ -12,6 +12,9 @@ from typing import Any
 
 import pytest
 
+# Fixtures of the KorusTicket sandbox (sandbox_demo, sandbox_clock, sandbox_faults, ...).
+pytest_plugins = ["tests.sandbox_fixtures"]
+
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 _real_getaddrinfo = socket.getaddrinfo
