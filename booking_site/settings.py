@@ -266,6 +266,28 @@ if KORUS_API_URL and not DEBUG and not (
 # ---------------------------------------------------------------------------------------------
 SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", not KORUS_API_URL)
 KORUS_SANDBOX_API_KEY = env_str("KORUS_SANDBOX_API_KEY", "sandbox")
+# How long a reservation holds its seats, and how long after an order its documents become
+# downloadable (0 = at once). See sandbox/README.md.
+SANDBOX_HOLD_MINUTES = env_float("SANDBOX_HOLD_MINUTES", 15.0)
+SANDBOX_DOCUMENT_DELAY_SECONDS = env_float("SANDBOX_DOCUMENT_DELAY_SECONDS", 5.0)
+# Lifetime of a document's temporaryUrl, and of the sandbox token endpoint's tokens.
+SANDBOX_DOCUMENT_URL_SECONDS = env_int("SANDBOX_DOCUMENT_URL_SECONDS", 60)
+SANDBOX_TOKEN_EXPIRES_IN = env_int("SANDBOX_TOKEN_EXPIRES_IN", 1800)
+# Fault injection, off by default. Rates are shares of matching requests (0..1); METHODS
+# (e.g. "GET,POST") and PATH (a regular expression) limit every SANDBOX_FAULT_* rule below.
+# The live rules are rows of the sandbox's FaultRule table (admin: "Fault rules"); these
+# variables become the rows named env:* when a process starts.
+SANDBOX_FAULT_LATENCY_MS = env_int("SANDBOX_FAULT_LATENCY_MS", 0)
+SANDBOX_FAULT_5XX_RATE = env_float("SANDBOX_FAULT_5XX_RATE", 0.0)
+SANDBOX_FAULT_429_RATE = env_float("SANDBOX_FAULT_429_RATE", 0.0)
+SANDBOX_FAULT_RETRY_AFTER = env_int("SANDBOX_FAULT_RETRY_AFTER", 1)
+SANDBOX_FAULT_TIMEOUT_RATE = env_float("SANDBOX_FAULT_TIMEOUT_RATE", 0.0)
+SANDBOX_FAULT_LOST_RATE = env_float("SANDBOX_FAULT_LOST_RATE", 0.0)
+SANDBOX_FAULT_METHODS = env_str("SANDBOX_FAULT_METHODS")
+SANDBOX_FAULT_PATH = env_str("SANDBOX_FAULT_PATH")
+# Over HTTP a "timeout" fault holds the answer this long (past the client's read timeout).
+SANDBOX_FAULT_TIMEOUT_SECONDS = env_float("SANDBOX_FAULT_TIMEOUT_SECONDS",
+                                          KORUS_READ_TIMEOUT + 1)
 
 # ---------------------------------------------------------------------------------------------
 # Shop
