@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The ticketing API down -> a friendly 503 page, not a traceback.
+    "shop.middleware.KorusUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "booking_site.urls"
