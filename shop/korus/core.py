@@ -219,7 +219,9 @@ class KorusHTTP:
             request = self._http.build_request(
                 method,
                 path,
-                params=cast("list[tuple[str, QueryValue]]", list(params or ())),
+                # Only when there are some: an empty list would drop a query already in the
+                # URL (a temporaryUrl's signature).
+                params=cast("list[tuple[str, QueryValue]]", list(params)) if params else None,
                 headers=headers,
                 content=content,
             )
