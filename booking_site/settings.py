@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.shop",
+                "shop.context_processors_settings.shop_settings",
             ],
         },
     }
@@ -354,6 +355,30 @@ EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
 EMAIL_CLAIM_TIMEOUT_SECONDS = env_int("EMAIL_CLAIM_TIMEOUT_SECONDS", 600)
 # Absolute links in emails (the order page, downloads) start with this.
 SHOP_BASE_URL = env_str("SHOP_BASE_URL", "http://localhost:8000").rstrip("/")
+
+# ---------------------------------------------------------------------------------------------
+# Operations (issue 9): the API call log is bounded (rows older than KEEP_DAYS, and beyond the
+# newest MAX_ROWS, are pruned by a periodic task); the admin login locks a username+IP pair
+# out for LOCKOUT_SECONDS after MAX_FAILURES failed attempts (per IP: MAX_FAILURES_PER_IP).
+# https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
+# ---------------------------------------------------------------------------------------------
+OPERATIONS_API_LOG_ENABLED = env_bool("OPERATIONS_API_LOG_ENABLED", True)
+OPERATIONS_API_LOG_KEEP_DAYS = env_int("OPERATIONS_API_LOG_KEEP_DAYS", 14)
+OPERATIONS_API_LOG_MAX_ROWS = env_int("OPERATIONS_API_LOG_MAX_ROWS", 100_000)
+OPERATIONS_API_LOG_PRUNE_MINUTES = env_int("OPERATIONS_API_LOG_PRUNE_MINUTES", 60)
+# Shop settings edited in the admin reach other processes (with a local cache) within this.
+OPERATIONS_SETTINGS_CACHE_SECONDS = env_int("OPERATIONS_SETTINGS_CACHE_SECONDS", 300)
+ADMIN_LOGIN_MAX_FAILURES = env_int("ADMIN_LOGIN_MAX_FAILURES", 5)
+ADMIN_LOGIN_MAX_FAILURES_PER_IP = env_int("ADMIN_LOGIN_MAX_FAILURES_PER_IP", 50)
+ADMIN_LOGIN_LOCKOUT_SECONDS = env_int("ADMIN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Celery only autodiscovers `tasks` modules; the operations tasks live on their own.
+CELERY_IMPORTS = ["shop.tasks_operations"]
+# Merged, not assigned: other sections may add periodic tasks of their own.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE["operations-api-call-log-prune"] = {
+    "task": "shop.operations.api_call_log_prune",
+    "schedule": OPERATIONS_API_LOG_PRUNE_MINUTES * 60,
+}
 
 # ---------------------------------------------------------------------------------------------
 # Logging: to stdout, as a PaaS expects.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shop.views import browse, checkout, documents, orders
+from shop.views import browse, checkout, documents, operations, orders
 
 app_name = "shop"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     *checkout.urlpatterns,
     *orders.urlpatterns,
     *documents.urlpatterns,
+    *operations.urlpatterns,
 ]
