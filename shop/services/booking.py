@@ -738,14 +738,24 @@ def _submit_claimed(order: Order) -> Order:
 
 def _reconcile(order: Order) -> Order | None:
     """Look the order up by its external reference; confirm ours when the API has it."""
+    client = get_client()
+    reference = order.external_reference
     try:
-        found = get_client().find_order_by_external_reference(order.external_reference)
+        found = client.find_order_by_external_reference(reference)
+        if found is None:
+            return None
+        # A hold of several reservations becomes several API orders sharing our reference.
+        every = [found]
+        if len(order.reservation_iris) > 1:
+            every = [
+                o
+                for o in client.orders(external_reference=reference)
+                if o.external_reference == reference
+            ] or [found]
     except KorusTransientError:
         Order.objects.filter(pk=order.pk).update(status=Order.Status.RECONCILING)
         raise ServiceUnavailable() from None
-    if found is None:
-        return None
-    return _mark_confirmed(order, [found])
+    return _mark_confirmed(order, every)
 
 
 def _refuse_if_expired(order: Order) -> None:
