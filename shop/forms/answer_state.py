@@ -55,7 +55,7 @@ def answers_to_session(form: AnswersForm) -> RawAnswers:
         else:
             value = form.initial.get(name)
         stored = _raw_value(field, value)
-        if stored is not None:
+        if stored is not None and stored != []:
             raw[name] = stored
     return raw
 

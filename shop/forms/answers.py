@@ -21,8 +21,10 @@ from typing import Any
 
 from django import forms
 from django.core.validators import EmailValidator, MaxValueValidator, MinValueValidator
+from django.template.loader import render_to_string
 from django.utils.datastructures import MultiValueDict
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from shop.forms.answer_fields import (
@@ -147,7 +149,8 @@ def build_bool(definition_field: FormField) -> forms.Field:
 def build_integer(definition_field: FormField) -> forms.Field:
     return forms.IntegerField(
         validators=[MinValueValidator(INTEGER_MIN), MaxValueValidator(INTEGER_MAX)],
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1"}),
+        # A text input: a number input shows nothing for "3 children", hiding what was typed.
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         **_common(definition_field),
     )
 
@@ -325,6 +328,20 @@ class AnswersForm(forms.Form):
             self.fields[field_name(definition_field)] = build_field(
                 definition_field, form_id=definition.id
             )
+
+    def render(
+        self,
+        template_name: str | None = None,
+        context: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        # Through the project's template engine: Django's form renderer only searches app
+        # directories, not templates/. Widgets still render with the form renderer.
+        html = render_to_string(template_name or self.template_name, context or self.get_context())
+        return mark_safe(html)  # noqa: S308 - the output of an autoescaping template
+
+    __str__ = render
+    __html__ = render
 
     def definition_fields(self) -> list[tuple[str, FormField]]:
         """(field name, definition field) in display order."""
