@@ -62,6 +62,11 @@ def test_parse_retry_after_http_date() -> None:
     assert parse_retry_after("Sun, 01 Jun 2025 12:00:30 GMT", now=now) == pytest.approx(30)
 
 
+def test_parse_retry_after_http_date_without_zone_is_utc() -> None:
+    now = dt.datetime(2025, 6, 1, 12, 0, 0, tzinfo=dt.UTC)
+    assert parse_retry_after("Sun, 01 Jun 2025 12:00:10 -0000", now=now) == pytest.approx(10)
+
+
 def test_parse_retry_after_in_the_past_is_zero() -> None:
     now = dt.datetime(2025, 6, 1, 12, 0, 0, tzinfo=dt.UTC)
     assert parse_retry_after("Sun, 01 Jun 2025 11:00:00 GMT", now=now) == 0.0
