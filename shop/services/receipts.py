@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import logging
 import mimetypes
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -140,13 +141,27 @@ def receipt_html(*, order: Order) -> str:
         )
 
 
+_fonts = threading.local()
+
+
+def _font_config() -> Any:
+    # Building a FontConfiguration (fontconfig setup) costs a good part of a small page's
+    # render; one per thread is reused, as WeasyPrint does not document it as thread-safe.
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
 def receipt_pdf(*, order: Order) -> tuple[bytes, int]:
     """Render the receipt: (PDF bytes, number of pages)."""
     from weasyprint import HTML
 
     document = HTML(
         string=receipt_html(order=order), base_url=RENDER_BASE_URL, url_fetcher=local_url_fetcher
-    ).render()
+    ).render(font_config=_font_config())
     return document.write_pdf(), len(document.pages)
 
 

@@ -38,9 +38,7 @@ def order_status(request: HttpRequest, secret: str) -> HttpResponse:
     order = _order_or_404(secret)
     response = render(request, "shop/partials/order_documents.html", {"order": order})
     if getattr(request, "htmx", False) and documents_state(order=order).done:
-        stop = HttpResponseStopPolling(response.content)
-        stop["Cache-Control"] = response["Cache-Control"]
-        return stop
+        return HttpResponseStopPolling(response.content)
     return response
 
 

@@ -37,9 +37,15 @@ def korus_api(settings: Any) -> Any:
     reset_client()
 
 
-def ticket_payload(order_id: str, item_id: str, *, required: list[str] | None = None,
-                   status: str = "validated", occurs_at: str = "2030-06-07T20:00:00+02:00",
-                   event: str = "Cinéscénie, night show") -> dict[str, Any]:
+def ticket_payload(
+    order_id: str,
+    item_id: str,
+    *,
+    required: list[str] | None = None,
+    status: str = "validated",
+    occurs_at: str = "2030-06-07T20:00:00+02:00",
+    event: str = "Cinéscénie, night show",
+) -> dict[str, Any]:
     ticket_id = str(uuid.uuid4())
     return {
         "@id": f"/v1/booking/orders/{order_id}/items/{item_id}/tickets/{ticket_id}",
@@ -57,8 +63,9 @@ def ticket_payload(order_id: str, item_id: str, *, required: list[str] | None = 
     }
 
 
-def item_payload(order_id: str, *, tickets: int = 1, required: list[str] | None = None,
-                 status: str = "validated") -> dict[str, Any]:
+def item_payload(
+    order_id: str, *, tickets: int = 1, required: list[str] | None = None, status: str = "validated"
+) -> dict[str, Any]:
     item_id = str(uuid.uuid4())
     return {
         "@id": "/.well-known/genid/1b2c3d",
@@ -73,8 +80,10 @@ def item_payload(order_id: str, *, tickets: int = 1, required: list[str] | None 
         "totalAmountExclTax": "83.33",
         "amountInclTax": f"{50 * tickets}.00",
         "amountExclTax": "83.33",
-        "tickets": [ticket_payload(order_id, item_id, required=required, status=status)
-                    for _ in range(tickets)],
+        "tickets": [
+            ticket_payload(order_id, item_id, required=required, status=status)
+            for _ in range(tickets)
+        ],
     }
 
 
@@ -102,8 +111,12 @@ def documents_payload(order: Order, documents: list[tuple[str, dt.datetime]]) ->
         "@type": "Collection",
         "totalItems": len(documents),
         "member": [
-            {"@id": f"{base}/{doc_id}", "@type": "BookingOrderDocument", "id": doc_id,
-             "downloadableAt": at.isoformat()}
+            {
+                "@id": f"{base}/{doc_id}",
+                "@type": "BookingOrderDocument",
+                "id": doc_id,
+                "downloadableAt": at.isoformat(),
+            }
             for doc_id, at in documents
         ],
     }
@@ -124,9 +137,14 @@ def jsonld(payload: dict[str, Any], status: int = 200) -> httpx.Response:
     return httpx.Response(status, json=payload, headers={"Content-Type": "application/ld+json"})
 
 
-def make_order(*, tickets: int = 1, required: list[str] | None = None,
-               status: str = "validated", language: str = "en",
-               email: str = "jane@example.com") -> Order:
+def make_order(
+    *,
+    tickets: int = 1,
+    required: list[str] | None = None,
+    status: str = "validated",
+    language: str = "en",
+    email: str = "jane@example.com",
+) -> Order:
     korus_id = uuid.uuid4()
     reservation = Reservation.objects.create(
         korus_id=uuid.uuid4(),
@@ -153,15 +171,19 @@ def make_order(*, tickets: int = 1, required: list[str] | None = None,
     )
 
 
-def mock_documents(router: Any, order: Order, documents: list[tuple[str, dt.datetime]],
-                   *, pdf: bytes = PDF) -> dict[str, Any]:
+def mock_documents(
+    router: Any, order: Order, documents: list[tuple[str, dt.datetime]], *, pdf: bytes = PDF
+) -> dict[str, Any]:
     """Routes for listing, linking and downloading; returns them for call counts."""
     routes = {
         "list": router.get(f"{BASE}/v1/booking/orders/{order.korus_id}/documents").mock(
-            return_value=jsonld(documents_payload(order, documents))),
+            return_value=jsonld(documents_payload(order, documents))
+        ),
         "download": router.get(SIGNED.split("?")[0]).mock(
-            return_value=httpx.Response(200, content=pdf,
-                                        headers={"Content-Type": "application/pdf"})),
+            return_value=httpx.Response(
+                200, content=pdf, headers={"Content-Type": "application/pdf"}
+            )
+        ),
     }
     for doc_id, _ in documents:
         routes[doc_id] = router.patch(

@@ -1,5 +1,6 @@
 """Polling an order's documents: wait, download once, store, give up at the deadline."""
 
+# ruff: noqa: F811 (the shared fixtures are imported, then named as arguments)
 from __future__ import annotations
 
 import datetime as dt
@@ -46,7 +47,8 @@ def test_poll_stores_downloadable_documents_and_marks_the_order_ready(korus_api,
 
     outcome = documents_poll(order_id=order.pk)
 
-    assert outcome.done and outcome.status == "ready"
+    assert outcome.done
+    assert outcome.status == "ready"
     document = OrderDocument.objects.get(order=order)
     assert document.status == "ready"
     assert document.file.read() == PDF
@@ -104,7 +106,8 @@ def test_past_the_deadline_the_order_is_marked_failed_with_the_reason(korus_api,
     outcome = documents_poll(order_id=order.pk, now=timezone.now() + dt.timedelta(days=2))
 
     fulfilment = OrderFulfilment.objects.get(order=order)
-    assert outcome.done and fulfilment.status == "failed"
+    assert outcome.done
+    assert fulfilment.status == "failed"
     assert "0 of 1 documents were stored before the deadline" in fulfilment.reason
     assert EmailOutbox.objects.filter(order=order, kind="tickets_delayed").exists()
 
@@ -141,7 +144,8 @@ def test_tickets_waiting_for_beneficiaries_pause_the_documents(korus_api, media)
     outcome = documents_poll(order_id=order.pk)
 
     fulfilment = OrderFulfilment.objects.get(order=order)
-    assert outcome.status == "needs_beneficiary" and not outcome.done
+    assert not outcome.done
+    assert outcome.status == "needs_beneficiary"
     assert fulfilment.beneficiary_tickets[0]["fields"] == ["firstname", "lastname"]
     assert routes["list"].call_count == 0
 
@@ -201,7 +205,8 @@ def test_poll_delays_grow_and_stay_under_a_quarter_of_the_visibility_timeout(set
 
     delays = [poll_delay(n, rng=lambda: 1.0) for n in range(12)]
 
-    assert delays[0] == 2 and delays[3] == 16
+    assert delays[0] == 2
+    assert delays[3] == 16
     assert max(delays) == 100
 
 
