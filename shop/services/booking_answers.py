@@ -48,6 +48,8 @@ class AnswersStep:
     units: list[TicketUnit] = field(default_factory=list)
     copy_request: tuple[str, str] | None = None
     saved: dict[str, RawAnswers] = field(default_factory=dict)
+    # The keys of the POST the forms are bound to (None when not bound to a POST).
+    posted_keys: frozenset[str] | None = None
     # Ticket ids of each offer, in the order the request lists them.
     ticket_order: dict[str, list[str]] = field(default_factory=dict)
 
@@ -65,10 +67,16 @@ class AnswersStep:
         return None
 
     def raw_answers(self) -> dict[str, RawAnswers]:
+        """What to keep for each unit; a unit the POST did not mention keeps its saved answers."""
         raw: dict[str, RawAnswers] = {}
         for unit in self.units:
-            if unit.form is not None:
-                raw[unit.prefix] = answers_to_session(unit.form)
+            if unit.form is None:
+                continue
+            if self.posted_keys is not None and not any(
+                key.startswith(unit.prefix + "-") for key in self.posted_keys
+            ):
+                continue
+            raw[unit.prefix] = answers_to_session(unit.form)
         return raw
 
     def unit_for(self, offer_id: str, ticket_id: str, unit: int) -> TicketUnit | None:
@@ -163,7 +171,11 @@ def answers_step(
     *, booking: BookingSession, data: Mapping[str, Any] | None, bind_saved: bool = False
 ) -> AnswersStep:
     """Build the step's forms: bound to `data`, or to the saved answers, or unbound with them."""
-    step = AnswersStep(copy_request=_copy_request(data), saved=booking.all_answers())
+    step = AnswersStep(
+        copy_request=_copy_request(data),
+        saved=booking.all_answers(),
+        posted_keys=frozenset(str(key) for key in data) if data is not None else None,
+    )
     for line in booking.lines:
         step.ticket_order[line.offer_id] = [t.ticket_id for t in line.tickets]
         for ticket in line.tickets:

@@ -179,11 +179,13 @@ def checkout_hold(request: HtmxHttpRequest) -> HttpResponse:
 def _countdown_context(booking: BookingSession) -> dict[str, Any]:
     hold = booking_svc.booking_current_hold(booking=booking)
     now = timezone.now()
+    seconds_left = max(0, int((hold.expires_at - now).total_seconds())) if hold else 0
     return {
         "hold": hold,
         "server_now_ms": int(now.timestamp() * 1000),
         "expires_ms": int(hold.expires_at.timestamp() * 1000) if hold else 0,
-        "seconds_left": max(0, int((hold.expires_at - now).total_seconds())) if hold else 0,
+        "seconds_left": seconds_left,
+        "minutes_left": -(-seconds_left // 60),
     }
 
 
