@@ -96,11 +96,13 @@ def guard_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return response
 
     guarded.__wrapped__ = view  # type: ignore[attr-defined]
+    guarded.login_lockout = True  # type: ignore[attr-defined]
     return guarded
 
 
 def protect_admin_site(site: admin.AdminSite) -> admin.AdminSite:
     """Put the lockout on `site`'s login view; returns the site (for one-line wiring)."""
-    if not hasattr(site.login, "__wrapped__"):
+    # Its own marker: Django's login is already decorated (and so has a __wrapped__).
+    if not getattr(site.login, "login_lockout", False):
         site.login = guard_login(site.login)  # type: ignore[method-assign]
     return site
