@@ -77,8 +77,10 @@ def _scrub(text: str) -> str:
 
 
 def _request_id() -> str:
-    from booking_site.request_id import get_request_id
-
+    try:
+        from booking_site.request_id import get_request_id
+    except ImportError:  # a deployment without the request-id middleware
+        return ""
     return get_request_id() or ""
 
 
