@@ -21,7 +21,8 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -59,6 +60,26 @@ class _Flight:
 
 _flights: dict[str, _Flight] = {}
 _flights_lock = threading.Lock()
+_local = threading.local()
+
+
+class CacheMiss(Exception):
+    """Raised by `cache_fetch` inside `cache_only()` when the value is missing or stale."""
+
+
+@contextmanager
+def cache_only() -> Iterator[None]:
+    """Within this block, `cache_fetch` never loads: it returns fresh values or raises CacheMiss.
+
+    Lets a page try its reads from the cache in the request's own thread first, and hand them
+    to worker threads (parallel upstream calls) only when something must be loaded.
+    """
+    previous = getattr(_local, "cache_only", False)
+    _local.cache_only = True
+    try:
+        yield
+    finally:
+        _local.cache_only = previous
 
 
 def cache_key(*parts: object) -> str:
@@ -87,6 +108,8 @@ def cache_fetch(
     entry = _read(key)
     if entry is not None and entry.fresh_until > time.time():
         return entry.value  # type: ignore[no-any-return]
+    if getattr(_local, "cache_only", False):
+        raise CacheMiss(key)
     if entry is not None:
         return _refresh_stale(key, entry, loader, soft_ttl, hard_ttl, stale_on)
     return _single_flight(key, lambda: _load_shared(key, loader, soft_ttl, hard_ttl))

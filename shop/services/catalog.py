@@ -14,9 +14,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -36,7 +37,7 @@ from shop.korus.models import (
     ProductBase,
     Session,
 )
-from shop.services.cache import cache_fetch, cache_key
+from shop.services.cache import CacheMiss, cache_fetch, cache_key, cache_only
 
 T = TypeVar("T")
 
@@ -78,10 +79,19 @@ def _catalog_read(loader: Callable[[], T], *parts: object) -> T:
 
 
 def _realtime_read(loader: Callable[[], T], *parts: object) -> T:
-    ttl = settings.SHOP_REALTIME_TTL
-    if ttl <= 0:
-        return loader()
+    # A TTL of 0 stores nothing but still shares one in-flight call between concurrent views.
+    ttl = max(0, settings.SHOP_REALTIME_TTL)
     return cache_fetch(cache_key("realtime", *parts), loader, soft_ttl=ttl, hard_ttl=ttl)
+
+
+def _gather(*calls: Callable[[], Any]) -> list[Any]:
+    """Results of independent reads: from the cache in this thread when all are fresh there
+    (no thread hand-off on a warm page), else from parallel upstream calls."""
+    try:
+        with cache_only():
+            return [call() for call in calls]
+    except CacheMiss:
+        return parallel(*calls)
 
 
 def _or_none(load: Callable[[], T]) -> Callable[[], T | None]:
@@ -211,7 +221,14 @@ def session_list_page(event_id: str, page: int | None = None) -> Page[Session]:
     cid = catalog_id()
     size = settings.SHOP_SESSIONS_PER_PAGE
     if page is None:
-        page = _page_holding(cid, event_id, timezone.now(), size)
+        # Where "upcoming" starts moves only as sessions pass: cached like catalog data.
+        page = _catalog_read(
+            lambda: _page_holding(cid, event_id, timezone.now(), size),
+            "upcoming-page",
+            cid,
+            event_id,
+            size,
+        )
     return _sessions_page(cid, event_id, max(1, page), size)
 
 
@@ -250,8 +267,12 @@ class SessionBounds:
 
 
 def session_bounds(event_id: str) -> SessionBounds:
-    """The event's first, last and next upcoming session, in three or so cached reads."""
+    """The event's first, last and next upcoming session (one small cached value)."""
     cid = catalog_id()
+    return _catalog_read(lambda: _session_bounds(cid, event_id), "bounds", cid, event_id)
+
+
+def _session_bounds(cid: str, event_id: str) -> SessionBounds:
     first_page = _sessions_page(cid, event_id, 1, SCAN_PAGE_SIZE)
     if not first_page.items:
         return SessionBounds(None, None, None, first_page.total_items or 0)
@@ -300,18 +321,16 @@ def availability(quantity: int | None) -> Availability:
 
 @dataclass(frozen=True, slots=True)
 class CalendarDay:
+    """One day of the month grid: how many sessions, how many seats (None: not tracked)."""
+
     date: dt.date
     in_month: bool
-    sessions: tuple[Session, ...]
+    count: int = 0
+    available: int | None = None
 
     @property
     def availability(self) -> Availability | None:
-        if not self.sessions:
-            return None
-        quantities = [s.available_quantity for s in self.sessions]
-        if any(q is None for q in quantities):
-            return availability(None)
-        return availability(sum(q or 0 for q in quantities))
+        return availability(self.available) if self.count else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +341,8 @@ class MonthCalendar:
     previous: dt.date | None
     next: dt.date | None
     truncated: bool
+    # When the data was read: rendered fragments of this month are cached under it.
+    built_at: float = 0.0
 
     @property
     def first_day(self) -> dt.date:
@@ -329,14 +350,7 @@ class MonthCalendar:
 
     @property
     def session_days(self) -> tuple[CalendarDay, ...]:
-        return tuple(d for week in self.weeks for d in week if d.in_month and d.sessions)
-
-    def day(self, date: dt.date) -> CalendarDay | None:
-        for week in self.weeks:
-            for day in week:
-                if day.date == date and day.in_month:
-                    return day
-        return None
+        return tuple(d for week in self.weeks for d in week if d.in_month and d.count)
 
 
 def _month_start(date: dt.date) -> dt.date:
@@ -378,28 +392,16 @@ def _build_month(
 ) -> MonthCalendar:
     start = dt.datetime.combine(month, dt.time(), zone)
     end = dt.datetime.combine(_add_month(month, 1), dt.time(), zone)
-    page = _page_holding(cid, event_id, start, SCAN_PAGE_SIZE)
+    sessions, truncated = _sessions_between(cid, event_id, start, end)
     by_day: dict[dt.date, list[Session]] = {}
-    truncated = True
-    for number in range(page, page + MAX_MONTH_PAGES):
-        current = _sessions_page(cid, event_id, number, SCAN_PAGE_SIZE)
-        for session in current.items:
-            if session.occurs_at is None or session.occurs_at < start:
-                continue
-            if session.occurs_at >= end:
-                break
+    for session in sessions:
+        if session.occurs_at is not None:
             by_day.setdefault(session.occurs_at.astimezone(zone).date(), []).append(session)
-        last = current.items[-1].occurs_at if current.items else None
-        if not current.has_next or last is None or last >= end:
-            truncated = False
-            break
     bounds = session_bounds(event_id)
     first_at = bounds.first.occurs_at if bounds.first else None
     last_at = bounds.last.occurs_at if bounds.last else None
     weeks = tuple(
-        tuple(
-            CalendarDay(day, day.month == month.month, tuple(by_day.get(day, ()))) for day in week
-        )
+        tuple(_calendar_day(day, day.month == month.month, by_day.get(day, ())) for day in week)
         for week in calendar.Calendar(first_weekday).monthdatescalendar(month.year, month.month)
     )
     return MonthCalendar(
@@ -409,6 +411,43 @@ def _build_month(
         previous=_add_month(month, -1) if first_at and first_at < start else None,
         next=_add_month(month, 1) if last_at and last_at >= end else None,
         truncated=truncated,
+        built_at=time.time(),
+    )
+
+
+def _calendar_day(date: dt.date, in_month: bool, sessions: Sequence[Session]) -> CalendarDay:
+    quantities = [s.available_quantity for s in sessions]
+    available = None if any(q is None for q in quantities) else sum(q or 0 for q in quantities)
+    return CalendarDay(date, in_month, len(sessions), available)
+
+
+def _sessions_between(
+    cid: str, event_id: str, start: dt.datetime, end: dt.datetime
+) -> tuple[list[Session], bool]:
+    """Sessions in [start, end), from the cached API pages that hold them (bounded)."""
+    page = _page_holding(cid, event_id, start, SCAN_PAGE_SIZE)
+    found: list[Session] = []
+    for number in range(page, page + MAX_MONTH_PAGES):
+        current = _sessions_page(cid, event_id, number, SCAN_PAGE_SIZE)
+        found.extend(s for s in current.items if s.occurs_at and start <= s.occurs_at < end)
+        last = current.items[-1].occurs_at if current.items else None
+        if not current.has_next or last is None or last >= end:
+            return found, False
+    return found, True
+
+
+def event_day(event_id: str, day: dt.date, zone: str) -> tuple[Session, ...]:
+    """The sessions of one day (in the event's time zone)."""
+    cid = catalog_id()
+    start = dt.datetime.combine(day, dt.time(), ZoneInfo(zone))
+    end = start + dt.timedelta(days=1)
+    return _catalog_read(
+        lambda: tuple(_sessions_between(cid, event_id, start, end)[0]),
+        "day",
+        cid,
+        event_id,
+        day.isoformat(),
+        zone,
     )
 
 
@@ -418,7 +457,8 @@ class EventPage:
     details: ProductBase | None
     timezone: str
     month: MonthCalendar
-    day: CalendarDay | None
+    day: dt.date | None
+    day_sessions: tuple[Session, ...]
     sessions: Page[Session]
 
 
@@ -437,7 +477,7 @@ def event_page(
     """
     lang = api_language()
     catalog_id()
-    event, details, sessions = parallel(
+    event, details, sessions = _gather(
         lambda: event_get(event_id, language=lang),
         lambda: event_details(event_id, language=lang),
         lambda: session_list_page(event_id, page),
@@ -453,7 +493,8 @@ def event_page(
         details=details,
         timezone=zone,
         month=shown,
-        day=shown.day(day) if day else None,
+        day=day,
+        day_sessions=event_day(event_id, day, zone) if day else (),
         sessions=sessions,
     )
 
@@ -555,7 +596,7 @@ def session_detail(event_id: str, session_id: str) -> SessionDetail:
     """
     lang = api_language()
     catalog_id()  # resolved once here, not by every thread below
-    event, details, session, offers, seats = parallel(
+    event, details, session, offers, seats = _gather(
         lambda: event_get(event_id, language=lang),
         lambda: event_details(event_id, language=lang),
         lambda: session_get(event_id, session_id),
@@ -564,7 +605,7 @@ def session_detail(event_id: str, session_id: str) -> SessionDetail:
     )
     priced = [o for o in offers if o.realtime_price_required]
     checked = [o for o in offers if o.availability_check_required and _is_date_access(o)]
-    results = parallel(
+    results = _gather(
         *(lambda o=o: offer_price(o.id) for o in priced),
         *(lambda o=o: offer_availability(o.id) for o in checked),
     )
@@ -716,7 +757,7 @@ def event_search(search: EventSearch, *, page: int = 1) -> EventListPage:
 
 
 def _summaries(events: Sequence[Event], lang: str) -> list[EventSummary]:
-    return list(parallel(*(lambda e=e: event_summary(e, language=lang) for e in events)))
+    return _gather(*(lambda e=e: event_summary(e, language=lang) for e in events))
 
 
 def _overlaps(summary: EventSummary, search: EventSearch) -> bool:
