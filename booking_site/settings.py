@@ -55,7 +55,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of a request (and its access line) carries its id.
+    "booking_site.request_id.RequestIdMiddleware",
+    "booking_site.access_log.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "booking_site.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "booking_site.csp.csp_nonce",
                 "shop.context_processors.shop",
                 "shop.context_processors_settings.shop_settings",
             ],
@@ -118,11 +123,13 @@ def _database(url: str | None, sqlite_file: Path) -> dict[str, object]:
 
 
 DATABASE_URL = env_str("DATABASE_URL")
+SANDBOX_DATABASE_URL = env_str("SANDBOX_DATABASE_URL")
 DATABASES = {
     "default": _database(DATABASE_URL, VAR_DIR / "db.sqlite3"),
-    "sandbox": _database(env_str("SANDBOX_DATABASE_URL") or DATABASE_URL,
-                         VAR_DIR / "sandbox.sqlite3"),
+    "sandbox": _database(SANDBOX_DATABASE_URL or DATABASE_URL, VAR_DIR / "sandbox.sqlite3"),
 }
+# One DATABASE_URL (a PaaS add-on) and no SANDBOX_DATABASE_URL: both aliases are one database.
+SANDBOX_SHARES_DEFAULT_DATABASE = bool(DATABASE_URL) and not SANDBOX_DATABASE_URL
 DATABASE_ROUTERS = ["sandbox.router.SandboxRouter"]
 
 # ---------------------------------------------------------------------------------------------
@@ -159,6 +166,13 @@ else:
 
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Soft shutdown (Celery 5.5): the Procfile's worker sets REMAP_SIGTERM=SIGQUIT, so the
+# platform's SIGTERM gives running tasks this long to finish, then requeues the late-acked ones
+# instead of losing them at SIGKILL. Keep it a few seconds under the platform's stop grace
+# period (Heroku, Render: 30 s). On idle too, so that tasks held for a countdown go back.
+# https://docs.celeryq.dev/en/stable/userguide/workers.html#soft-shutdown
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env_float("CELERY_SOFT_SHUTDOWN_TIMEOUT", 20.0)
+CELERY_WORKER_ENABLE_SOFT_SHUTDOWN_ON_IDLE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -256,6 +270,8 @@ KORUS_LANGUAGES = env_list("KORUS_LANGUAGES", ["fr", "en"])
 KORUS_CONNECT_TIMEOUT = env_float("KORUS_CONNECT_TIMEOUT", 3.0)
 KORUS_READ_TIMEOUT = env_float("KORUS_READ_TIMEOUT", 10.0)
 KORUS_MAX_RETRIES = env_int("KORUS_MAX_RETRIES", 3)
+# Called with a CallRecord after every API call: the operators' API call log.
+KORUS_CALL_OBSERVER = "shop.services.operations.api_call_record"
 if KORUS_API_URL and not DEBUG and not (
     KORUS_API_KEY or (KORUS_CLIENT_ID and KORUS_CLIENT_SECRET and KORUS_TOKEN_URL)
 ):
@@ -381,17 +397,56 @@ CELERY_BEAT_SCHEDULE["operations-api-call-log-prune"] = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Logging: to stdout, as a PaaS expects.
+# Logging: to stdout, as a PaaS expects. JSON lines (one per record, with the request id) in
+# production, plain text under DEBUG. The web's access lines come from
+# booking_site.access_log, the API calls from "shop.korus"; the worker keeps this config
+# (booking_site.request_id stops Celery from replacing it) so task lines look the same.
+# https://docs.djangoproject.com/en/5.2/topics/logging/
 # ---------------------------------------------------------------------------------------------
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json").lower()
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "booking_site.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "booking_site.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # runserver's own request lines would double booking_site.access's.
+        "django.server": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        "booking_site.access": {"level": "INFO"},
+        "shop.korus": {"level": "INFO"},
+    },
 }
+# Celery workers keep Django's handlers (see above) rather than installing their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Sentry: on only when SENTRY_DSN is set; sentry-sdk is the optional extra "sentry".
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from booking_site.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        # Heroku sets SOURCE_VERSION at build time; other platforms: set SENTRY_RELEASE.
+        release=env_str("SENTRY_RELEASE") or env_str("SOURCE_VERSION"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
 
 # ---------------------------------------------------------------------------------------------
 # Security (production)
@@ -399,6 +454,23 @@ LOGGING = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Only our own assets (no CDN); inline scripts need the per-request nonce, inline styles are
+# refused (htmx is configured not to inject any: docs/SECURITY.md). "'nonce'" is replaced by
+# booking_site.csp with a fresh 'nonce-…' on every response. On in DEBUG too, so that a
+# template that breaks the policy shows up in development, not in production.
+CSP_DIRECTIVES: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'nonce'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "object-src": ["'none'"],
+}
+# security.W021 asks for HSTS preload: submitting a domain to the browsers' preload list is
+# a one-way decision for its owner, so it stays opt-in (SECURE_HSTS_PRELOAD=true).
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 _TEST_VAR = Path(os.environ.get("TEST_VAR_DIR") or Path(tempfile.gettempdir()) / "korus-shop-test")
+_TEST_VAR.mkdir(parents=True, exist_ok=True)
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-" + "k" * 20)
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

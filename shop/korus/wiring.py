@@ -7,6 +7,7 @@ import threading
 
 import httpx
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from shop.korus.calls import CallObserver
 from shop.korus.client import KorusClient
@@ -37,6 +38,9 @@ def build_client(*, on_call: CallObserver | None = None) -> KorusClient:
         client_secret = settings.KORUS_CLIENT_SECRET or None
         token_url = settings.KORUS_TOKEN_URL or None
     languages = list(settings.KORUS_LANGUAGES or [])
+    if on_call is None and settings.KORUS_CALL_OBSERVER:
+        # A dotted path in settings keeps this package from importing the shop's services.
+        on_call = import_string(settings.KORUS_CALL_OBSERVER)
     return KorusClient(
         base_url,
         api_key=api_key,
