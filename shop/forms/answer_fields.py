@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -47,7 +47,7 @@ def validate_plain_text(value: str) -> None:
 
 def comma_is_decimal_separator() -> bool:
     """True when the active language writes 2,5 for two and a half (French, among others)."""
-    return formats.get_format("DECIMAL_SEPARATOR") == ","
+    return bool(formats.get_format("DECIMAL_SEPARATOR") == ",")
 
 
 class AnswerDecimalField(forms.Field):
@@ -103,6 +103,7 @@ class WallClockDateTimeField(forms.DateTimeField):
     def to_python(self, value: Any) -> dt.datetime | None:
         if value in self.empty_values:
             return None
+        result: dt.datetime
         if isinstance(value, dt.datetime):
             result = value
         elif isinstance(value, dt.date):
@@ -113,8 +114,10 @@ class WallClockDateTimeField(forms.DateTimeField):
                 parsed = parse_datetime(text)
             except ValueError:
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-            # Fall back to the locale's input formats (e.g. 25/10/2025 14:30 in French).
-            result = parsed or forms.fields.BaseTemporalField.to_python(self, text)
+            if parsed is None:
+                # The locale's input formats (e.g. 25/10/2025 14:30 in French).
+                parsed = cast(dt.datetime, forms.fields.BaseTemporalField.to_python(self, text))
+            result = parsed
         if result.tzinfo is not None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return result

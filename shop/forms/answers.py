@@ -112,7 +112,7 @@ def _autocomplete_attrs(definition_field: FormField) -> dict[str, str]:
     return {"autocomplete": hint} if hint else {}
 
 
-def _choices(definition_field: FormField) -> list[tuple[str, str]]:
+def _choices(definition_field: FormField) -> list[tuple[str, str | Promise]]:
     return [(choice.value, choice.label or choice.value) for choice in definition_field.choices]
 
 
@@ -182,12 +182,12 @@ def build_single_choice(definition_field: FormField) -> forms.Field:
     choices = _choices(definition_field)
     widget: forms.Widget
     if len(choices) <= RADIO_MAX_CHOICES:
-        widget = forms.RadioSelect
+        widget = forms.RadioSelect()
         if not definition_field.required:
             choices.append(("", _("No answer")))
     else:
         # A blank first option, even when required, so that nothing is chosen by default.
-        widget = forms.Select
+        widget = forms.Select()
         choices.insert(0, ("", _("Choose an option")))
     return forms.ChoiceField(choices=choices, widget=widget, **_common(definition_field))
 
