@@ -153,7 +153,9 @@ class BookingSummary:
     def total(self) -> Decimal | None:
         if any(line.unit_price is None for line in self.lines):
             return None
-        return sum((line.unit_price or Decimal(0)) * line.quantity for line in self.lines)
+        return sum(
+            ((line.unit_price or Decimal(0)) * line.quantity for line in self.lines), Decimal(0)
+        )
 
     @property
     def currency(self) -> str:
@@ -510,6 +512,12 @@ def _reservation_item_json(item: km.ReservationItem) -> dict[str, Any]:
     }
 
 
+def _sum_or_none(values: Sequence[Decimal | None]) -> Decimal | None:
+    """The sum, or None when any amount is unknown (excl.-tax amounts are optional)."""
+    known = [v for v in values if v is not None]
+    return sum(known, Decimal(0)) if len(known) == len(values) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Hold:
     key: str
@@ -517,7 +525,8 @@ class Hold:
 
     @property
     def expires_at(self) -> dt.datetime:
-        return min(r.expires_at for r in self.reservations)
+        expiries: list[dt.datetime] = [r.expires_at for r in self.reservations]
+        return min(expiries)
 
     @property
     def total_incl_tax(self) -> Decimal:
@@ -525,8 +534,7 @@ class Hold:
 
     @property
     def total_excl_tax(self) -> Decimal | None:
-        values = [r.total_excl_tax for r in self.reservations]
-        return None if any(v is None for v in values) else sum(values, Decimal(0))  # type: ignore[arg-type]
+        return _sum_or_none([r.total_excl_tax for r in self.reservations])
 
     def is_expired(self, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.expires_at
@@ -819,9 +827,7 @@ def _mark_confirmed(order: Order, api_orders: Sequence[km.Order]) -> Order:
                 korus_ids=[o.id for o in api_orders],
                 reference=", ".join(o.reference for o in api_orders)[:64],
                 total_incl_tax=sum((o.total_incl_tax for o in api_orders), Decimal(0)),
-                total_excl_tax=None
-                if any(v is None for v in total_excl)
-                else sum(total_excl, Decimal(0)),  # type: ignore[arg-type]
+                total_excl_tax=_sum_or_none(total_excl),
                 items=items,
                 confirmed_at=timezone.now(),
                 failure_reason="",
