@@ -8,6 +8,7 @@ defaults come from the environment (settings.SHOP_*).
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from pathlib import PurePath
 
@@ -74,8 +75,19 @@ def logo_upload_to(instance: ShopSettings, filename: str) -> str:
     return f"public/logo/{secrets.token_urlsafe(12)}{suffix}"
 
 
-# Read through shop.services.operations.shop_settings_get(); dropped whenever the row changes.
-SHOP_SETTINGS_CACHE_KEY = "shop:settings:v1"
+def shop_settings_cache_key() -> str:
+    """Where shop_settings_get() caches the settings; dropped whenever the row changes.
+
+    The environment's defaults are part of the key: before any edit the cached values are
+    those defaults, and a process (or a test) with other defaults must not read them.
+    """
+    defaults = (
+        settings.SHOP_NAME,
+        settings.SHOP_CONTACT_EMAIL,
+        settings.SHOP_LOW_STOCK_THRESHOLD,
+    )
+    digest = hashlib.sha256(repr(defaults).encode()).hexdigest()[:16]
+    return f"shop:settings:v1:{digest}"
 
 
 class ShopSettings(models.Model):
@@ -123,4 +135,5 @@ class ShopSettings(models.Model):
         self.pk = self.SINGLETON_ID
         super().save(*args, **kwargs)  # type: ignore[arg-type]
         # After commit: a reader between the write and the commit would re-cache old values.
-        transaction.on_commit(lambda: cache.delete(SHOP_SETTINGS_CACHE_KEY))
+        key = shop_settings_cache_key()
+        transaction.on_commit(lambda: cache.delete(key))

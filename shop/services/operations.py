@@ -36,7 +36,7 @@ from shop.models import (
     Reservation,
     ShopSettings,
 )
-from shop.models.operations import SHOP_SETTINGS_CACHE_KEY
+from shop.models.operations import shop_settings_cache_key
 
 logger = logging.getLogger(__name__)
 
@@ -289,12 +289,13 @@ def shop_settings_get() -> ShopSettingsView:
 
     Before an operator has saved anything, the environment's defaults (settings.SHOP_*).
     """
-    cached = cache.get(SHOP_SETTINGS_CACHE_KEY)
+    key = shop_settings_cache_key()
+    cached = cache.get(key)
     if isinstance(cached, ShopSettingsView):
         return cached
     row = ShopSettings.objects.filter(pk=ShopSettings.SINGLETON_ID).first() or ShopSettings()
     view = shop_settings_view(row)
-    cache.set(SHOP_SETTINGS_CACHE_KEY, view, timeout=settings.OPERATIONS_SETTINGS_CACHE_SECONDS)
+    cache.set(key, view, timeout=settings.OPERATIONS_SETTINGS_CACHE_SECONDS)
     return view
 
 
