@@ -30,7 +30,7 @@ def on_order_confirmed(sender: Any, *, order_id: int, **kwargs: Any) -> None:
             receipt_render_task.delay(order_id)
             if outbox is not None:
                 email_send_task.delay(outbox.pk)
-        except OperationalError:
+        except (OperationalError, OSError):
             # The order is confirmed whatever the broker says; the rows above remember the
             # work, and shop.documents_resume queues it again once the broker is back.
             logger.exception("could not queue the fulfilment of order %s", order_id)
