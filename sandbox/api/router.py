@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -115,8 +116,6 @@ def _resolve(method: str, path: str) -> tuple[Handler, dict[str, Any]]:
             if name == "code":
                 params[name] = value
             elif _UUID_PARAMS.match(value):
-                import uuid
-
                 params[name] = uuid.UUID(value)
             else:
                 raise ApiError(404, "Not Found", title="Not Found")

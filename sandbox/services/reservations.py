@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -102,6 +103,12 @@ def _plan_item(index: int, raw: Any, problems: list[dict[str, Any]]) -> PlannedI
                 f"{at}.ticketSessions", "This value should be a list.", "invalid_ticket_sessions"
             )
         )
+        return None
+    if (
+        offer.date is not None
+        and offer.date < clock.now().astimezone(ZoneInfo(offer.product.event.timezone)).date()
+    ):
+        problems.append(violation(f"{at}.offer", "This offer's date has passed.", "offer_past"))
         return None
     planned = PlannedItem(index, raw, offer, quantity)
     tickets = {iri.offer_ticket(t, offer): t for t in offer.tickets.all()}
