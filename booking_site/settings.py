@@ -185,6 +185,8 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Periodic tasks: each section below adds its own entries; the Procfile runs one `beat`.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # ---------------------------------------------------------------------------------------------
 # Sessions, auth, passwords
@@ -351,8 +353,28 @@ CHECKOUT_FIND_ORDER_RATE_PER_IP = env_str("CHECKOUT_FIND_ORDER_RATE_PER_IP", "5/
 CHECKOUT_SUBMIT_STALE_SECONDS = env_int("CHECKOUT_SUBMIT_STALE_SECONDS", 120)
 # "none" takes no payment (free bookings / pay on site); see docs/PAYMENTS.md.
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "none")
-# The checkout's tasks live beside shop.tasks (which autodiscovery finds) in their own module.
-CELERY_IMPORTS = ["shop.booking_tasks"]
+# The reconciliation sweep (issues 7 and 12): an order left pending or reconciling for
+# RECONCILE_AFTER seconds (its confirm died mid-call, or every attempt failed ambiguously) and
+# held by nobody is looked up by its external reference. Confirmed when the API has it; failed
+# once the API has none and its reservations can no longer be ordered, or after GIVE_UP hours.
+# The sweep never creates an API order. It runs every EVERY seconds, BATCH orders at most.
+CHECKOUT_RECONCILE_AFTER_SECONDS = env_int("CHECKOUT_RECONCILE_AFTER_SECONDS", 300)
+CHECKOUT_RECONCILE_EVERY_SECONDS = env_int("CHECKOUT_RECONCILE_EVERY_SECONDS", 60)
+CHECKOUT_RECONCILE_GIVE_UP_HOURS = env_int("CHECKOUT_RECONCILE_GIVE_UP_HOURS", 24)
+CHECKOUT_RECONCILE_BATCH = env_int("CHECKOUT_RECONCILE_BATCH", 100)
+# The checkout's tasks live beside shop.tasks (which autodiscovery finds) in their own modules.
+# Merged, not assigned: other sections add modules of their own.
+CELERY_IMPORTS = [
+    *globals().get("CELERY_IMPORTS", []),
+    "shop.booking_tasks",
+    "shop.tasks_reconcile",
+]
+CELERY_BEAT_SCHEDULE["checkout-orders-reconcile"] = {
+    "task": "shop.orders_reconcile",
+    "schedule": CHECKOUT_RECONCILE_EVERY_SECONDS,
+    # Runs queued while no worker was up expire instead of piling up: the next does the same.
+    "options": {"expires": CHECKOUT_RECONCILE_EVERY_SECONDS},
+}
 
 # ---------------------------------------------------------------------------------------------
 # Documents (issue 8): a Celery task polls the API until an order's documents are
@@ -374,6 +396,12 @@ EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
 EMAIL_CLAIM_TIMEOUT_SECONDS = env_int("EMAIL_CLAIM_TIMEOUT_SECONDS", 600)
 # Absolute links in emails (the order page, downloads) start with this.
 SHOP_BASE_URL = env_str("SHOP_BASE_URL", "http://localhost:8000").rstrip("/")
+# A polling task lost with its broker (or never queued) is picked up again by this sweep.
+CELERY_BEAT_SCHEDULE["documents-resume"] = {
+    "task": "shop.documents_resume",
+    "schedule": env_int("DOCUMENTS_RESUME_EVERY_SECONDS", 600),
+    "options": {"expires": env_int("DOCUMENTS_RESUME_EVERY_SECONDS", 600)},
+}
 
 # ---------------------------------------------------------------------------------------------
 # Operations (issue 9): the API call log is bounded (rows older than KEEP_DAYS, and beyond the
@@ -391,9 +419,9 @@ ADMIN_LOGIN_MAX_FAILURES = env_int("ADMIN_LOGIN_MAX_FAILURES", 5)
 ADMIN_LOGIN_MAX_FAILURES_PER_IP = env_int("ADMIN_LOGIN_MAX_FAILURES_PER_IP", 50)
 ADMIN_LOGIN_LOCKOUT_SECONDS = env_int("ADMIN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 # Celery only autodiscovers `tasks` modules; the operations tasks live on their own.
-CELERY_IMPORTS = ["shop.tasks_operations"]
+# Merged, not assigned: an assignment here dropped the checkout's modules from the workers.
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "shop.tasks_operations"]
 # Merged, not assigned: other sections may add periodic tasks of their own.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE["operations-api-call-log-prune"] = {
     "task": "shop.operations.api_call_log_prune",
     "schedule": OPERATIONS_API_LOG_PRUNE_MINUTES * 60,
