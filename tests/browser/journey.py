@@ -87,7 +87,10 @@ class Journey:
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error" and not any(p.search(message.text) for p in self.allowed):
-            self.problems.append(f"console error on {self.page.url}: {message.text}")
+            source = message.location.get("url") or "-"
+            self.problems.append(
+                f"console error on {self.page.url}: {message.text} (source: {source})"
+            )
 
     def _on_page_error(self, error: Error) -> None:
         self.problems.append(f"uncaught exception on {self.page.url}: {error}")

@@ -1,0 +1,136 @@
+"""What a buyer does on the pages, as small steps the journeys share.
+
+Selectors go by role and accessible name where the page offers them (what a screen-reader user
+hears), so a journey also checks that the controls are named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.journey import Journey
+
+PARIS = ZoneInfo("Europe/Paris")
+BUYER = {
+    "First name": "Ada",
+    "Last name": "Lovelace",
+    "Email": "ada@example.com",
+    "Email (again)": "ada@example.com",
+    "Phone": "+33 6 10 20 30 40",
+}
+
+
+def session_date(session_id: Any) -> dt.date:
+    from sandbox import models as sm
+
+    return sm.Session.objects.get(pk=session_id).occurs_at.astimezone(PARIS).date()
+
+
+def day_session_id(case: Any) -> str:
+    """The day "session" that lists a date-access offer (see sandbox/README.md)."""
+    from sandbox import models as sm
+
+    offer = sm.Offer.objects.get(pk=case.offer_id)
+    session = next(
+        s
+        for s in sm.Session.objects.filter(event_id=case.event_id)
+        if s.occurs_at.astimezone(PARIS).date() == offer.date
+    )
+    return str(session.pk)
+
+
+def open_event_from_home(trip: Journey, home_url: str, event_name: str) -> None:
+    page = trip.page
+    page.goto(home_url)
+    expect(page.get_by_role("heading", name="What's on", level=1)).to_be_visible()
+    trip.step("home")
+    page.get_by_role("link", name=event_name).click()
+    expect(page.get_by_role("heading", name=event_name, level=1)).to_be_visible()
+    trip.step("event")
+
+
+def calendar_title(page: Page) -> str:
+    return page.locator("#calendar-title").inner_text()
+
+
+def show_month_of(trip: Journey, day: dt.date) -> None:
+    """Page the calendar (htmx swaps, or links without JavaScript) to the month of `day`."""
+    page = trip.page
+    wanted = day.strftime("%B %Y")
+    for _ in range(3):
+        if calendar_title(page) == wanted:
+            return
+        page.get_by_role("link", name=re.compile("Next month")).click()
+        expect(page.locator("#calendar-title")).not_to_have_text(calendar_title(page))
+    expect(page.locator("#calendar-title")).to_have_text(wanted)
+
+
+def pick_day(trip: Journey, day: dt.date) -> None:
+    page = trip.page
+    page.locator(f'#calendar a[href^="?day={day.isoformat()}"]').click()
+    expect(page.locator("#sessions-title")).to_contain_text("Sessions on")
+    trip.step("day sessions")
+
+
+def open_session(trip: Journey, starts_at: str) -> None:
+    """Follow the session link whose time reads `starts_at` (English format: "10 a.m.")."""
+    page = trip.page
+    link = page.locator("#sessions").get_by_role("link", name=re.compile(re.escape(starts_at)))
+    link.first.click()
+    expect(page.get_by_role("heading", name="Tickets", level=2)).to_be_visible()
+    trip.step("session offers")
+
+
+def choose_quantity(page: Page, offer_id: Any, quantity: int) -> None:
+    page.locator(f"#qty-{offer_id}").fill(str(quantity))
+
+
+def press_continue(trip: Journey) -> None:
+    trip.page.get_by_role("button", name="Continue").click()
+    expect(trip.page.get_by_role("heading", name="Your tickets", level=1)).to_be_visible()
+    trip.step("tickets")
+
+
+def hold_tickets(trip: Journey) -> None:
+    page = trip.page
+    page.get_by_role("button", name="Hold these tickets").click()
+    expect(page.get_by_role("heading", name="Your details", level=1)).to_be_visible()
+    trip.step("details with countdown")
+
+
+def fill_details(page: Page, values: dict[str, str] | None = None) -> None:
+    for label, value in (values or BUYER).items():
+        page.get_by_label(label, exact=True).fill(value)
+
+
+def submit_details(trip: Journey) -> None:
+    page = trip.page
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Confirm your order", level=1)).to_be_visible()
+    trip.step("review")
+
+
+def confirm_order(trip: Journey) -> str:
+    """Confirm, land on the order page, and return its order reference."""
+    page = trip.page
+    page.get_by_role("button", name="Confirm my order").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(re.compile(r"Your order KT-ORD-\w+"))
+    expect(page.get_by_text("Your order is confirmed.")).to_be_visible()
+    trip.step("order confirmed")
+    return heading.inner_text().removeprefix("Your order ").strip()
+
+
+def checkout_from_session(trip: Journey, offer_id: Any, quantity: int) -> str:
+    """Quantities -> tickets -> hold -> details -> review -> order; returns the reference."""
+    choose_quantity(trip.page, offer_id, quantity)
+    press_continue(trip)
+    hold_tickets(trip)
+    fill_details(trip.page)
+    submit_details(trip)
+    return confirm_order(trip)
