@@ -21,7 +21,7 @@ BUYER = {
     "Last name": "Lovelace",
     "Email": "ada@example.com",
     "Email (again)": "ada@example.com",
-    "Phone": "+33 6 10 20 30 40",
+    "Phone (optional)": "+33 6 10 20 30 40",
 }
 
 
