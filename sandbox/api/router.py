@@ -95,7 +95,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
 ]
 _COMPILED = [(method, re.compile(f"^{pattern}/?$"), fn) for method, pattern, fn in ROUTES]
 TOKEN_PATH = "/realms/korusticket/protocol/openid-connect/token"  # noqa: S105
-_FILE = re.compile(r"^/_files/(?P<token>[A-Za-z0-9_:\-.]+)\.pdf$")
+_FILE = re.compile(r"^/_files/(?P<document_id>[0-9a-fA-F-]{36})\.pdf$")
 _UUID_PARAMS = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
     r"[0-9a-fA-F]{12}$"
@@ -134,7 +134,7 @@ def _dispatch(request: SandboxRequest) -> SandboxResponse:
         return auth.token(request)
     file_match = _FILE.match(request.path)
     if file_match and request.method == "GET":
-        return documents.serve_file(request, file_match.group("token"))
+        return documents.serve_file(request, file_match.group("document_id"))
     auth.check(request)
     fn, params = _resolve(request.method, request.path)
     result = fn(request, **params)

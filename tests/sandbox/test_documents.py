@@ -71,7 +71,10 @@ def test_tampered_url_is_refused(ordered, sandbox_client: httpx.Client, sandbox_
     document = _documents(sandbox_client, ordered["@id"])[0]
     sandbox_clock.advance(6)
     url = _patch(sandbox_client, document["@id"]).json()["temporaryUrl"]
-    assert sandbox_client.get(url.replace(".pdf", "x.pdf")).status_code == 403
+    tampered_signature = url[:-1] + ("A" if url[-1] != "A" else "B")
+    assert sandbox_client.get(tampered_signature).status_code == 403
+    other_document = url.replace(document["id"], "0" * 8 + document["id"][8:])
+    assert sandbox_client.get(other_document).status_code == 403
 
 
 def test_zero_delay_makes_documents_downloadable_at_once(
