@@ -652,7 +652,7 @@ def order_submit(*, order: Order, wait_seconds: float = 5.0) -> Order:
     """Send a pending order to the API once; others wait briefly for the claimant's outcome."""
     if order.is_final:
         return order
-    if not _claim(order):
+    if not order_claim(order=order):
         return _wait_for_outcome(order, wait_seconds)
     try:
         return _submit_claimed(order)
@@ -660,7 +660,9 @@ def order_submit(*, order: Order, wait_seconds: float = 5.0) -> Order:
         Order.objects.filter(pk=order.pk).update(submitting_since=None)
 
 
-def _claim(order: Order) -> bool:
+def order_claim(*, order: Order) -> bool:
+    """Take the order for one worker (checkout or reconciliation sweep): a conditional UPDATE
+    that succeeds when nobody holds it or the holder's claim is stale. Counts an attempt."""
     now = timezone.now()
     stale = now - dt.timedelta(seconds=int(settings.CHECKOUT_SUBMIT_STALE_SECONDS))
     claimed = (
@@ -727,43 +729,52 @@ def _submit_claimed(order: Order) -> Order:
         except ValidationFailed as exc:
             logger.warning("order %s refused: %s", order.external_reference, exc)
             _refuse_if_expired(order)
-            _mark_failed(order, "refused by the API (422)")
+            order_mark_failed(order=order, reason="refused by the API (422)")
             raise OrderFailed() from None
         except KorusError as exc:
             logger.warning("order %s failed: %s", order.external_reference, exc)
             if isinstance(exc, KorusTransientError):
                 raise ServiceUnavailable() from None
-            _mark_failed(order, f"API error {type(exc).__name__}")
+            order_mark_failed(order=order, reason=f"API error {type(exc).__name__}")
             raise OrderFailed() from None
         if result.orders:
-            return _mark_confirmed(order, result.orders)
+            return order_mark_confirmed(order=order, api_orders=result.orders)
         reasons = "; ".join(f.message for f in result.failed)[:255]
         logger.warning("order %s failed at the API: %s", order.external_reference, reasons)
-        _mark_failed(order, reasons or "no order returned")
+        order_mark_failed(order=order, reason=reasons or "no order returned")
         raise OrderFailed()
     raise ServiceUnavailable()  # pragma: no cover - the loop always returns or raises
 
 
 def _reconcile(order: Order) -> Order | None:
     """Look the order up by its external reference; confirm ours when the API has it."""
-    client = get_client()
-    reference = order.external_reference
     try:
-        found = client.find_order_by_external_reference(reference)
-        if found is None:
-            return None
-        # A hold of several reservations becomes several API orders sharing our reference.
-        every = [found]
-        if len(order.reservation_iris) > 1:
-            every = [
-                o
-                for o in client.orders(external_reference=reference)
-                if o.external_reference == reference
-            ] or [found]
+        every = order_api_orders(order=order)
     except KorusTransientError:
         Order.objects.filter(pk=order.pk).update(status=Order.Status.RECONCILING)
         raise ServiceUnavailable() from None
-    return _mark_confirmed(order, every)
+    if not every:
+        return None
+    return order_mark_confirmed(order=order, api_orders=every)
+
+
+def order_api_orders(*, order: Order) -> list[km.Order]:
+    """The API's orders made with our external reference (empty when it has none).
+
+    Only reads: never creates. Raises the client's KorusError (transient or not)."""
+    client = get_client()
+    reference = order.external_reference
+    found = client.find_order_by_external_reference(reference)
+    if found is None:
+        return []
+    # A hold of several reservations becomes several API orders sharing our reference.
+    if len(order.reservation_iris) > 1:
+        return [
+            o
+            for o in client.orders(external_reference=reference)
+            if o.external_reference == reference
+        ] or [found]
+    return [found]
 
 
 def _refuse_if_expired(order: Order) -> None:
@@ -786,7 +797,7 @@ def _refuse_if_expired(order: Order) -> None:
                 expired = remote.expired or remote.status == "released"
         if expired:
             Reservation.objects.filter(pk=reservation.pk).update(status=Reservation.Status.RELEASED)
-            _mark_failed(order, "reservation expired")
+            order_mark_failed(order=order, reason="reservation expired")
             raise HoldExpired()
 
 
@@ -803,14 +814,16 @@ def _customer_input(order: Order) -> km.CustomerInput:
     )
 
 
-def _mark_failed(order: Order, reason: str) -> None:
+def order_mark_failed(*, order: Order, reason: str) -> None:
     Order.objects.filter(pk=order.pk).exclude(status=Order.Status.CONFIRMED).update(
         status=Order.Status.FAILED, failure_reason=reason[:255]
     )
     order.refresh_from_db()
 
 
-def _mark_confirmed(order: Order, api_orders: Sequence[km.Order]) -> Order:
+def order_mark_confirmed(*, order: Order, api_orders: Sequence[km.Order]) -> Order:
+    """Record the API's orders on ours, once: order_confirmed is sent (on commit) only by the
+    call that moved it to confirmed, whoever calls (checkout, retry or reconciliation sweep)."""
     first = api_orders[0]
     items: list[Any] = []
     for api_order in api_orders:
