@@ -270,6 +270,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 colds = [
                     (label, _cold(cold_shop, path, args.cold_samples)) for label, path in cold_cases
                 ]
+                # Leave nothing behind in a shared Redis (the keys carry this run's prefix).
+                httpx.post(f"{cold_shop}/bench/cache-clear", timeout=30)
         _print(rows, colds, args, bool(os.environ.get("REDIS_URL")))
     except subprocess.CalledProcessError as exc:
         raise SystemExit(f"{exc.cmd} failed:\n{exc.stdout}\n{exc.stderr}") from None
