@@ -86,13 +86,13 @@ def reconcile_candidates(*, now: dt.datetime | None = None, limit: int | None = 
 
 def orders_reconcile(*, time_budget: float | None = None) -> SweepReport:
     """Settle every candidate order (at most CHECKOUT_RECONCILE_BATCH); safe to run at once in
-    several processes. No new order is started after `time_budget` seconds."""
+    several processes. No further order is started once `time_budget` seconds have passed."""
     report = SweepReport()
     started = time.monotonic()
     for order_id in reconcile_candidates(limit=int(settings.CHECKOUT_RECONCILE_BATCH)):
-        if time_budget is not None and time.monotonic() - started > time_budget:
-            break
         report.outcomes[order_id] = order_reconcile(order_id=order_id)
+        if time_budget is not None and time.monotonic() - started >= time_budget:
+            break  # the rest wait for the next run rather than overlap it
     if report.outcomes:
         logger.info("reconcile sweep: %s", report.counts())
     return report

@@ -5,9 +5,14 @@ what the API says, once, and the sweep never sends an order itself."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import threading
+from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -241,3 +246,102 @@ def test_failing_an_order_whose_payment_was_taken_asks_the_operator_to_refund(
 
     reason = Order.objects.get(pk=order.pk).failure_reason
     assert "payment pay_123 was collected: refund it" in reason
+
+
+def test_the_sweep_takes_no_further_order_once_its_time_budget_is_spent(
+    sandbox_demo: Any, api_edge: Any
+) -> None:
+    first = order_never_received(sandbox_demo.concert, api_edge)
+    second = order_never_received(sandbox_demo.museum, api_edge)
+
+    report = reconcile.orders_reconcile(time_budget=0)
+
+    assert list(report.outcomes) == [first.pk]
+    assert reconcile.orders_reconcile().outcomes.keys() == {first.pk, second.pk}
+
+
+# ---------------------------------------------------------------------------------------------
+# Overlapping runs (two beats, a redelivered task): real commits, one connection per thread.
+# ---------------------------------------------------------------------------------------------
+def hold_first_lookup(released: threading.Event) -> tuple[threading.Event, Callable[..., None]]:
+    """An edge hook that keeps the first order lookup waiting until `released` is set, so a
+    second sweep runs while the first is in the middle of settling the order."""
+    entered = threading.Event()
+    lock = threading.Lock()
+
+    def hook(request: httpx.Request) -> None:
+        if request.method != "GET" or not re.search(ORDERS_LIST, request.url.path):
+            return
+        with lock:
+            first = not entered.is_set()
+            entered.set()
+        if first:
+            released.wait(timeout=10)
+
+    return entered, hook
+
+
+def run_in_thread(target: Callable[[], Any], results: list[Any]) -> threading.Thread:
+    def run() -> None:
+        try:
+            results.append(target())
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "sandbox"])
+def test_two_concurrent_sweeps_settle_the_order_once(
+    sandbox_demo: Any, sandbox_faults: Any, api_edge: Any, confirmed_signals: list[int]
+) -> None:
+    order = order_with_lost_response(sandbox_demo.concert, sandbox_faults)
+    lookups = api_edge.count("GET", ORDERS_LIST)
+    second_done = threading.Event()
+    first_in_lookup, hook = hold_first_lookup(second_done)
+    api_edge.hooks.append(hook)
+    first: list[Any] = []
+    second: list[Any] = []
+
+    one = run_in_thread(reconcile.orders_reconcile, first)
+    assert first_in_lookup.wait(timeout=10)
+    two = run_in_thread(reconcile.orders_reconcile, second)
+    two.join(timeout=30)
+    second_done.set()
+    one.join(timeout=30)
+
+    assert first[0].outcomes == {order.pk: Outcome.CONFIRMED}
+    assert Outcome.CONFIRMED not in second[0].outcomes.values()
+    assert api_edge.count("GET", ORDERS_LIST) == lookups + 1
+    assert confirmed_signals == [order.pk]
+    assert sm.Order.objects.count() == 1
+    assert Order.objects.get().status == Order.Status.CONFIRMED
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "sandbox"])
+def test_a_sweep_that_listed_an_order_another_is_settling_leaves_it(
+    sandbox_demo: Any, sandbox_faults: Any, api_edge: Any, confirmed_signals: list[int]
+) -> None:
+    order = order_with_lost_response(sandbox_demo.concert, sandbox_faults)
+    listed = reconcile.reconcile_candidates()
+    second_done = threading.Event()
+    first_in_lookup, hook = hold_first_lookup(second_done)
+    api_edge.hooks.append(hook)
+    first: list[Any] = []
+    second: list[Any] = []
+
+    one = run_in_thread(reconcile.orders_reconcile, first)
+    assert first_in_lookup.wait(timeout=10)
+    two = run_in_thread(
+        lambda: [reconcile.order_reconcile(order_id=order_id) for order_id in listed], second
+    )
+    two.join(timeout=30)
+    second_done.set()
+    one.join(timeout=30)
+
+    assert listed == [order.pk]
+    assert second == [[Outcome.BUSY]]
+    assert first[0].outcomes == {order.pk: Outcome.CONFIRMED}
+    assert confirmed_signals == [order.pk]
