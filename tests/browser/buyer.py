@@ -11,7 +11,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.journey import Journey
 
@@ -134,3 +134,52 @@ def checkout_from_session(trip: Journey, offer_id: Any, quantity: int) -> str:
     fill_details(trip.page)
     submit_details(trip)
     return confirm_order(trip)
+
+
+def answers(page: Page) -> Locator:
+    """The first ticket's answers fieldset."""
+    return page.locator("fieldset.answers").first
+
+
+def fill_tour_answers(page: Page, *, group_size: str) -> None:
+    """The guided tour's nine field types, answered as a buyer would (keyboard and mouse)."""
+    form = answers(page)
+    form.get_by_label("Visitor name").fill("Ada Lovelace")
+    form.get_by_role("group", name="Wheelchair access").get_by_label("No").check()
+    form.get_by_label("Group size").fill(group_size)
+    form.get_by_label(re.compile(r"^Shop budget \(EUR\)")).fill("12.50")
+    form.get_by_label(re.compile(r"^Date of birth")).fill("1990-05-17")
+    form.get_by_label(re.compile(r"^Arrival time")).fill("09:45")
+    form.get_by_label(re.compile(r"^Call me back at")).fill("2030-01-02T10:30")
+    form.get_by_role("group", name="Tour language").get_by_label("English").check()
+    interests = form.get_by_role("group", name=re.compile(r"^Interests"))
+    interests.get_by_label("History").check()
+    interests.get_by_label("Food").check()
+
+
+def expect_tour_answers_kept(page: Page, *, group_size: str) -> None:
+    form = answers(page)
+    expect(form.get_by_label("Visitor name")).to_have_value("Ada Lovelace")
+    expect(form.get_by_role("group", name="Wheelchair access").get_by_label("No")).to_be_checked()
+    expect(form.get_by_label("Group size")).to_have_value(group_size)
+    expect(form.get_by_label(re.compile(r"^Shop budget \(EUR\)"))).to_have_value("12.50")
+    expect(form.get_by_label(re.compile(r"^Date of birth"))).to_have_value("1990-05-17")
+    expect(form.get_by_label(re.compile(r"^Arrival time"))).to_have_value("09:45")
+    expect(form.get_by_label(re.compile(r"^Call me back at"))).to_have_value("2030-01-02T10:30")
+    expect(form.get_by_role("group", name="Tour language").get_by_label("English")).to_be_checked()
+    interests = form.get_by_role("group", name=re.compile(r"^Interests"))
+    expect(interests.get_by_label("History")).to_be_checked()
+    expect(interests.get_by_label("Food")).to_be_checked()
+    expect(interests.get_by_label("Architecture")).not_to_be_checked()
+
+
+def held_answers() -> dict[str, list[str]]:
+    """The answers the sandbox stored with the latest hold that had any, by field code."""
+    from sandbox import models as sm
+
+    line = sm.HoldLine.objects.exclude(form_data=None).order_by("-id").first()
+    assert line is not None, "no hold with answers reached the sandbox"
+    stored: dict[str, list[str]] = {}
+    for answer in line.form_data:
+        stored.setdefault(answer["code"], []).append(answer["value"])
+    return stored

@@ -24,7 +24,9 @@ SHOTS = ARTIFACTS / "screenshots" / "journeys"
 # covers refusals that leave no console line (a blocked inline style attribute, say).
 CSP_LISTENER = """
 document.addEventListener('securitypolicyviolation', (e) => {
-  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+  const where = e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 160) : e.sourceFile;
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}` +
+                ` at ${where}`);
 });
 """
 
@@ -104,7 +106,9 @@ class Journey:
         self.steps += 1
         self.page.wait_for_load_state("load")
         path = self.folder / f"{self.steps:02d}-{_slug(label)}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        # caret="initial": hiding the caret leaves style="" on every input, which htmx then
+        # copies onto swapped-in inputs and the page's CSP (rightly) refuses.
+        self.page.screenshot(path=str(path), full_page=True, caret="initial")
         if self.axe is not None and self.javascript:
             audit = self.axe.audit(
                 self.page, journey=self.name, width=self.viewport.width, step=label
