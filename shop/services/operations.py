@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +37,9 @@ from shop.models import (
     ShopSettings,
 )
 from shop.models.operations import shop_settings_cache_key
+
+if TYPE_CHECKING:
+    from shop.korus.models import Order as KorusOrder
 
 logger = logging.getLogger(__name__)
 
@@ -643,7 +646,7 @@ def order_refresh(*, order_id: int) -> str:
     return _apply_api_orders(order, api_orders)
 
 
-def _apply_api_orders(order: Order, api_orders: Sequence[Any]) -> str:
+def _apply_api_orders(order: Order, api_orders: Sequence[KorusOrder]) -> str:
     was = order.status
     cancelled = all((o.status or "").lower() == "cancelled" for o in api_orders)
     status = Order.Status.CANCELLED if cancelled else Order.Status.CONFIRMED
@@ -660,7 +663,9 @@ def _apply_api_orders(order: Order, api_orders: Sequence[Any]) -> str:
             korus_ids=[o.id for o in api_orders],
             reference=", ".join(o.reference for o in api_orders)[:64],
             total_incl_tax=sum((o.total_incl_tax for o in api_orders), Decimal(0)),
-            total_excl_tax=None if any(v is None for v in excl) else sum(excl, Decimal(0)),  # type: ignore[arg-type]
+            total_excl_tax=None
+            if any(v is None for v in excl)
+            else sum((v for v in excl if v is not None), Decimal(0)),
             items=items,
             confirmed_at=order.confirmed_at or timezone.now(),
             failure_reason="" if status == Order.Status.CONFIRMED else order.failure_reason,

@@ -17,24 +17,18 @@ from django.utils import timezone
 
 from booking_site.request_id import bind_request_id
 from shop.forms.customer import CustomerForm
-from shop.korus import reset_client, wiring
+from shop.korus import reset_client
 from shop.models import Order, OrderFulfilment
 from shop.services import booking as booking_svc
 from shop.services.documents import documents_poll
-from shop.services.operations import api_call_log_flush, api_call_record
+from shop.services.operations import api_call_log_flush
 from tests.services.booking_support import CUSTOMER, answers_post, new_booking
 
 
 @pytest.fixture(autouse=True)
-def fresh_client_and_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A fresh client with the operations hook as its on_call observer, and an empty cache
-    (demo ids change per test; lockout counters must not leak)."""
-    original = wiring.build_client
-
-    def build(**kwargs: Any) -> Any:
-        return original(**{"on_call": api_call_record, **kwargs})
-
-    monkeypatch.setattr(wiring, "build_client", build)
+def fresh_client_and_cache() -> Iterator[None]:
+    """A fresh client (its on_call observer, settings.KORUS_CALL_OBSERVER, is the operations
+    log) and an empty cache (demo ids change per test; lockout counters must not leak)."""
     # Fulfilment tasks are queued on commit: on the embedded broker that needs its folders.
     options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
     for key in ("data_folder_in", "data_folder_out", "processed_folder"):
