@@ -9,9 +9,10 @@ STAMP := $(VENV)/.installed
 # Debian packages: WeasyPrint's (pango; harfbuzz-subset makes rendering ~5x faster), fonts,
 # and Chromium for the browser tests.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_DEBS := $(RUN_DEBS) chromium
+# gettext: msgfmt, with which the i18n tests compile the French catalog.
+TEST_DEBS := $(RUN_DEBS) chromium gettext
 
-.PHONY: run test bench soak lint setup deps-run deps-test migrate clean
+.PHONY: run test bench soak lint setup deps-run deps-test migrate clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +46,14 @@ bench: deps-run setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# For maintainers, after changing source strings: refresh locale/fr (needs GNU gettext), translate
+# the new or fuzzy entries, run it again, and commit the .po with its .mo (so `make run` needs no
+# gettext). The sandbox keeps its own bilingual demo data and English admin strings.
+MESSAGES_IGNORE := $(foreach d,.venv var staticfiles artifacts bench tests sandbox,--ignore=$(d))
+messages: setup
+	DEBUG=true $(PY) manage.py makemessages -l fr $(MESSAGES_IGNORE)
+	DEBUG=true $(PY) manage.py compilemessages -l fr $(MESSAGES_IGNORE)
 
 clean:
 	rm -rf var staticfiles .pytest_cache
