@@ -118,7 +118,8 @@ def _database(url: str | None, sqlite_file: Path) -> dict[str, object]:
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_file)}
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["OPTIONS"] = {**_SQLITE_OPTIONS, **dict(config.get("OPTIONS") or {})}  # type: ignore[arg-type]
+        extra = config.get("OPTIONS")
+        config["OPTIONS"] = {**_SQLITE_OPTIONS, **(extra if isinstance(extra, dict) else {})}
     return config
 
 

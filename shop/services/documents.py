@@ -103,7 +103,7 @@ def _delay_cap() -> float:
 
 def poll_delay(attempt: int, *, rng: Callable[[], float] = random.random) -> float:
     """Exponential backoff with jitter: between half and all of min * 2**attempt, capped."""
-    base = float(settings.DOCUMENTS_POLL_MIN_SECONDS) * (2 ** min(attempt, 20))
+    base = float(settings.DOCUMENTS_POLL_MIN_SECONDS) * (2.0 ** min(attempt, 20))
     cap = _delay_cap()
     base = min(base, cap)
     return min(cap, base / 2 + rng() * base / 2)
