@@ -192,7 +192,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # ---------------------------------------------------------------------------------------------
 # Sessions, auth, passwords
 # ---------------------------------------------------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# cached_db reads the cache first: with a per-process local-memory cache (no REDIS_URL), a web
+# worker would read its own stale copy of a session another worker has changed since, and a
+# checkout would lose steps. Without a shared cache, sessions are read from the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 7
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
