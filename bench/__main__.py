@@ -1,17 +1,23 @@
-"""`make bench`: how fast are the browse pages, against what a Django view can do at all?
+"""`make bench`: the shop's speed, measured the same way every time, printed as one table.
 
-One run:
-1. prepares throw-away databases (SQLite in a temp folder) with the demo catalog;
-2. starts the sandbox as its own gunicorn (threads) with SANDBOX_FAULT_LATENCY_MS injected;
-3. starts the shop under gunicorn with the production gunicorn.conf.py, KORUS_API_URL pointed
-   at that sandbox, and the Redis cache when REDIS_URL is set (local memory otherwise);
-4. with a warm cache, measures requests per second and p50/p99 latency of a constant-string
-   Django view served the same way (the ceiling), the event page and the session page, each
-   with a load generator in a separate process (bench/load.py), bounded in time and count;
-5. measures the cold-cache latency of session pages (the cache is emptied before each
-   request) on a one-worker shop: with the latency injected, one round of parallel reads
-   costs ~1x the latency, serial reads would cost several times it;
-6. prints one table and stops every process it started.
+One run (bounded: a few minutes, every load bounded in count and time):
+1. prepares throw-away databases (PostgreSQL when DATABASE_URL is set: a database of this run
+   on that server; SQLite files otherwise) with the demo catalog;
+2. starts the sandbox as its own gunicorn (threads; bench/sandbox_app.py adds a call counter
+   and fault control), the shop under the Procfile's gunicorn settings (gunicorn.conf.py) with
+   KORUS_API_URL pointed at it and the Redis cache when REDIS_URL is set (local memory
+   otherwise), and a real Celery worker (the Procfile's worker line);
+3. warm cache: requests/s and p50/p99 of a constant-string Django view served the same way
+   (the ceiling), the home, event and session pages, from a load generator in other processes
+   (bench/load.py);
+4. cold cache, 100 ms injected upstream latency: session pages on a one-worker shop, the cache
+   emptied before each request (parallel reads: ~1x the latency; serial would be several);
+5. single flight: 200 concurrent cold requests for one event page, upstream calls counted at
+   the sandbox, against the calls of one cold request alone;
+6. the purchase flow over HTTP (start -> hold -> details -> confirm -> order page, bench/buyer.py)
+   with the sandbox at 0 ms and at 50 ms, and upstream calls per purchase;
+7. documents: from downloadable at the API to "ready" on the order page (the worker polls);
+8. peak RSS (VmHWM) of the web workers and the Celery worker's processes after the run.
 """
 
 from __future__ import annotations
@@ -19,104 +25,34 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
+from bench import stack
+from bench.stack import PY, ROOT
 
 
-def _env(base: dict[str, str], **extra: str) -> dict[str, str]:
-    env = {**base, **extra}
-    return {k: v for k, v in env.items() if v is not None}
-
-
-def _base_env(var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    # The bench owns its data: never the developer's database.
-    env.pop("DATABASE_URL", None)
-    env.pop("SANDBOX_DATABASE_URL", None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="booking_site.settings",
-        SECRET_KEY="bench-only-secret-key-" + "b" * 30,
-        DEBUG="false",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_COOKIES="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        VAR_DIR=str(var_dir),
-        STATIC_ROOT=str(var_dir / "static"),
-        LOG_LEVEL="WARNING",
-        GUNICORN_ACCESS_LOG="off",
-        # Recycling a worker mid-run would empty its local-memory cache.
-        GUNICORN_MAX_REQUESTS="0",
-        CACHE_KEY_PREFIX=f"bench{os.getpid()}",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-@contextmanager
-def _server(
-    args: Sequence[str],
-    env: dict[str, str],
-    ready_url: str,
-    log: Path,
-    headers: dict[str, str] | None = None,
-) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("wb") as out:
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait_ready(process, ready_url, log, headers or {})
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_ready(
-    process: subprocess.Popen[bytes], url: str, log: Path, headers: dict[str, str]
-) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited early; its log:\n{log.read_text()[-3000:]}")
-        with suppress(httpx.HTTPError):
-            if httpx.get(url, headers=headers, timeout=2).status_code == 200:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"server not ready at {url}; its log:\n{log.read_text()[-3000:]}")
-
-
-def _gunicorn_shop(port: int, workers: int) -> list[str]:
-    return [
-        PY,
-        "-m",
-        "gunicorn",
-        "booking_site.wsgi:application",
-        "--config",
-        str(ROOT / "gunicorn.conf.py"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-    ]
+@dataclass
+class Results:
+    warm: list[tuple[str, dict[str, float]]] = field(default_factory=list)
+    cold: list[tuple[str, list[float]]] = field(default_factory=list)
+    flight: dict[str, Any] = field(default_factory=dict)
+    purchases: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    documents: list[float] = field(default_factory=list)
+    rss: dict[str, stack.Peak] = field(default_factory=dict)
 
 
 def _load(url: str, args: argparse.Namespace) -> dict[str, float]:
-    out = subprocess.run(
+    result: dict[str, float] = stack.run_json(
         [
             PY,
             "-m",
@@ -131,12 +67,12 @@ def _load(url: str, args: argparse.Namespace) -> dict[str, float]:
             "--processes",
             str(args.load_processes),
         ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
+        dict(os.environ),
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return result
+
+
+WARM_BURST = ("--duration", "1.5", "--processes", "1")
 
 
 def _warm(url: str, args: argparse.Namespace) -> None:
@@ -144,25 +80,20 @@ def _warm(url: str, args: argparse.Namespace) -> None:
         httpx.get(url, timeout=30)
     # Every worker has its own local-memory cache: spread a short burst over all of them.
     subprocess.run(
-        [
-            PY,
-            "-m",
-            "bench.load",
-            url,
-            "--concurrency",
-            str(args.concurrency),
-            "--duration",
-            "1.5",
-            "--processes",
-            "1",
-        ],
+        [PY, "-m", "bench.load", url, "--concurrency", str(args.concurrency), *WARM_BURST],
         cwd=ROOT,
         check=True,
         capture_output=True,
     )
 
 
+def _cache_clear(base: str) -> None:
+    httpx.post(f"{base}/bench/cache-clear", timeout=30).raise_for_status()
+
+
 def _cold(base: str, path: str, samples: int) -> list[float]:
+    import time
+
     timings = []
     with httpx.Client(base_url=base, timeout=30) as client:
         for _ in range(samples):
@@ -173,8 +104,58 @@ def _cold(base: str, path: str, samples: int) -> list[float]:
     return timings
 
 
+def _single_flight(
+    shop: str, cold_shop: str, path: str, control: stack.SandboxControl, n: int
+) -> dict[str, Any]:
+    """Upstream calls of one cold request alone, then of `n` cold requests at once."""
+    _cache_clear(cold_shop)
+    control.calls(reset=True)
+    httpx.get(cold_shop + path, timeout=30).raise_for_status()
+    alone = control.calls(reset=True).get("total", 0)
+    _cache_clear(shop)
+    control.calls(reset=True)
+    burst = stack.run_json([PY, "-m", "bench.burst", shop + path, "-n", str(n)], dict(os.environ))
+    burst["upstream_calls"] = control.calls(reset=True).get("total", 0)
+    burst["alone_calls"] = alone
+    return dict(burst)
+
+
+def _purchases(
+    shop: str,
+    sessions_file: Path,
+    control: stack.SandboxControl,
+    args: argparse.Namespace,
+    **extra: str,
+) -> dict[str, Any]:
+    control.calls(reset=True)
+    command = [
+        PY,
+        "-m",
+        "bench.buyer",
+        shop,
+        "--sessions",
+        str(sessions_file),
+        "--count",
+        str(extra.pop("count", args.purchases)),
+        "--concurrency",
+        str(args.buyers),
+        "--duration",
+        "90",
+    ]
+    for key, value in extra.items():
+        command += [f"--{key.replace('_', '-')}", value]
+    result: dict[str, Any] = stack.run_json(command, dict(os.environ))
+    calls = control.calls(reset=True)
+    completed = result["outcomes"].get("completed", 0) or 1
+    # The web's own calls: the Celery worker's document polling is counted apart.
+    web = calls.get("total", 0) - calls.get("documents", 0)
+    result["calls_per_purchase"] = round(web / completed, 1)
+    result["calls"] = calls
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Benchmark the browse pages.")
+    parser = argparse.ArgumentParser(description="Benchmark the shop.")
     parser.add_argument(
         "--port",
         type=int,
@@ -188,125 +169,210 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--load-processes", type=int, default=2)
     parser.add_argument("--latency-ms", type=int, default=100)
     parser.add_argument("--cold-samples", type=int, default=15)
+    parser.add_argument("--flight", type=int, default=200, help="concurrent cold requests")
+    parser.add_argument("--purchases", type=int, default=40, help="per latency")
+    parser.add_argument("--buyers", type=int, default=4, help="concurrent buyers")
+    parser.add_argument("--document-orders", type=int, default=8)
+    parser.add_argument("--keep", action="store_true", help="keep the run's folder (logs)")
     args = parser.parse_args(argv)
 
+    run_id = str(os.getpid())
     var_dir = Path(tempfile.mkdtemp(prefix="korus-bench-"))
-    base_env = _base_env(var_dir)
     try:
-        prepared = subprocess.run(
-            [PY, "-m", "bench.prepare"],
-            cwd=ROOT,
-            env=base_env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        ids = json.loads(prepared.stdout.strip().splitlines()[-1])
-        sandbox_port, shop_port, cold_port = args.port, args.port + 1, args.port + 2
-        sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-        sandbox_env = _env(base_env, SANDBOX_FAULT_LATENCY_MS=str(args.latency_ms))
-        shop_env = _env(
-            base_env,
-            DJANGO_SETTINGS_MODULE="bench.settings",
-            KORUS_API_URL=sandbox_url,
-            KORUS_API_KEY="sandbox",
-            KORUS_CATALOG_ID=ids["catalog_id"],
-            SANDBOX_ENABLED="false",
-            WEB_CONCURRENCY=str(args.workers),
-        )
-        event_path = f"/events/{ids['museum'][0]}/"
-        session_path = "/events/{}/sessions/{}/".format(*ids["concert"])
-        cold_cases = [
-            ("concert session (3 offers)", session_path),
-            ("museum session (2 offers)", "/events/{}/sessions/{}/".format(*ids["museum"])),
-            (
-                "realtime-price session (+/price)",
-                "/events/{}/sessions/{}/".format(*ids["realtime_price"]),
-            ),
-            (
-                "date-access day (+/availability)",
-                "/events/{}/sessions/{}/".format(*ids["date_access"]),
-            ),
-        ]
-        sandbox_cmd = [
-            PY,
-            "-m",
-            "gunicorn",
-            "sandbox.wsgi:application",
-            "--config",
-            str(ROOT / "bench" / "gunicorn_sandbox.py"),
-            "--bind",
-            f"127.0.0.1:{sandbox_port}",
-        ]
-        with _server(
-            sandbox_cmd,
-            sandbox_env,
-            f"{sandbox_url}/v1/ticketing/catalogs",
+        with stack.databases(run_id) as db_env:
+            results = _run(args, run_id, var_dir, db_env)
+        _print(results, args)
+    finally:
+        if args.keep:
+            print(f"logs kept in {var_dir}")
+        else:
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, run_id: str, var_dir: Path, db_env: dict[str, str]) -> Results:
+    base = {**stack.base_env(var_dir, run_id), **db_env}
+    base["BENCH_CALL_LOG"] = str(var_dir / "calls.log")
+    ids = stack.prepare(base)
+    sessions_file = var_dir / "sessions.json"
+    sessions_file.write_text(json.dumps(ids["buy"]))
+    sandbox_port, shop_port, cold_port = args.port, args.port + 1, args.port + 2
+    sandbox = f"http://127.0.0.1:{sandbox_port}"
+    shop = f"http://127.0.0.1:{shop_port}"
+    cold_shop = f"http://127.0.0.1:{cold_port}"
+    shop_env = stack.shop_env(base, sandbox, ids, args.workers)
+    control = stack.SandboxControl(sandbox)
+    results = Results()
+    event_path = f"/events/{ids['museum'][0]}/"
+    session_path = "/events/{}/sessions/{}/".format(*ids["concert"])
+    cold_cases = [
+        ("concert session (3 offers)", session_path),
+        ("museum session (2 offers)", "/events/{}/sessions/{}/".format(*ids["museum"])),
+        (
+            "realtime-price session (+/price)",
+            "/events/{}/sessions/{}/".format(*ids["realtime_price"]),
+        ),
+        ("date-access day (+/availability)", "/events/{}/sessions/{}/".format(*ids["date_access"])),
+    ]
+    with (
+        stack.server(
+            stack.gunicorn_sandbox(sandbox_port),
+            base,
+            f"{sandbox}/v1/ticketing/catalogs",
             var_dir / "sandbox.log",
-            {"Authorization": "sandbox"},
-        ):
-            shop = f"http://127.0.0.1:{shop_port}"
-            with _server(
-                _gunicorn_shop(shop_port, args.workers),
-                shop_env,
-                f"{shop}/bench/ceiling",
-                var_dir / "shop.log",
+            {"Authorization": stack.SANDBOX_KEY},
+        ),
+        stack.server(
+            stack.gunicorn_shop(shop_port, args.workers),
+            shop_env,
+            f"{shop}/bench/ceiling",
+            var_dir / "shop.log",
+        ) as web,
+    ):
+        control.faults([])
+        worker = stack.celery_worker(shop_env, var_dir / "worker.log")
+        try:
+            for label, path in (
+                ("ceiling: constant view", "/bench/ceiling"),
+                ("home page (warm)", "/"),
+                ("event page (warm)", event_path),
+                ("session page (warm)", session_path),
             ):
-                rows = []
-                for label, path in (
-                    ("ceiling: constant view", "/bench/ceiling"),
-                    ("event page (warm)", event_path),
-                    ("session page (warm)", session_path),
-                ):
-                    _warm(shop + path, args)
-                    rows.append((label, _load(shop + path, args)))
-            cold_shop = f"http://127.0.0.1:{cold_port}"
-            with _server(
-                _gunicorn_shop(cold_port, 1),
-                _env(shop_env, WEB_CONCURRENCY="1"),
+                _warm(shop + path, args)
+                results.warm.append((label, _load(shop + path, args)))
+
+            control.faults([{"kind": "latency", "latency_ms": args.latency_ms}])
+            with stack.server(
+                stack.gunicorn_shop(cold_port, 1),
+                stack.env_with(shop_env, WEB_CONCURRENCY="1"),
                 f"{cold_shop}/bench/ceiling",
                 var_dir / "cold.log",
             ):
-                colds = [
+                results.cold = [
                     (label, _cold(cold_shop, path, args.cold_samples)) for label, path in cold_cases
                 ]
-                # Leave nothing behind in a shared Redis (the keys carry this run's prefix).
-                httpx.post(f"{cold_shop}/bench/cache-clear", timeout=30)
-        _print(rows, colds, args, bool(os.environ.get("REDIS_URL")))
-    except subprocess.CalledProcessError as exc:
-        raise SystemExit(f"{exc.cmd} failed:\n{exc.stdout}\n{exc.stderr}") from None
-    finally:
-        shutil.rmtree(var_dir, ignore_errors=True)
+                tour_path = f"/events/{ids['tour'][0]}/"
+                results.flight = _single_flight(shop, cold_shop, tour_path, control, args.flight)
+                _cache_clear(cold_shop)
+
+            # Documents first, while the worker is idle: the figure is the pipeline's delay,
+            # not the backlog of the purchases below.
+            control.faults([])
+            docs = _purchases(
+                shop,
+                sessions_file,
+                control,
+                args,
+                count=str(args.document_orders),
+                offset="0",
+                documents=sandbox,
+            )
+            results.documents = docs.get("documents_ready_s", [])
+            for n, latency in enumerate((0, 50)):
+                control.faults([{"kind": "latency", "latency_ms": latency}] if latency else [])
+                # Sessions nobody bought yet: their offers are not in the cache either.
+                offset = str(args.document_orders + n * args.purchases)
+                results.purchases.append(
+                    (f"{latency} ms", _purchases(shop, sessions_file, control, args, offset=offset))
+                )
+            results.rss["web"] = stack.peak_of(web.pid)
+            results.rss["worker"] = stack.peak_of(worker.pid)
+        finally:
+            stack.stop(worker, group=True)
+            stack.celery_purge(shop_env)
+            # Leave nothing behind in a shared Redis (the keys carry this run's prefix).
+            _cache_clear(shop)
+    return results
 
 
-def _print(
-    rows: list[tuple[str, dict[str, float]]],
-    colds: list[tuple[str, list[float]]],
-    args: argparse.Namespace,
-    redis: bool,
-) -> None:
-    ceiling = rows[0][1]["rps"] or 1.0
-    cache = "Redis" if redis else "local memory"
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(meminfo.read_text().split("MemTotal:", 1)[1].split()[0])
+        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    return f"{os.cpu_count()} CPUs ({cpu}){memory}, Python {platform.python_version()}"
+
+
+def _fmt(value: float, digits: int = 1) -> str:
+    return "-" if value != value else f"{value:.{digits}f}"  # NaN: no sample
+
+
+def _print(results: Results, args: argparse.Namespace) -> None:
+    ceiling = results.warm[0][1]["rps"] or 1.0
     lines = [
-        f"make bench: {args.workers} gunicorn workers, cache {cache}, {args.concurrency} "
-        f"concurrent clients for {args.duration:g} s, sandbox latency {args.latency_ms} ms, "
-        f"{os.cpu_count()} CPUs",
-        f"{'page':<38}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs ceiling':>12}",
+        f"make bench: {stack.stack_label()}; {args.workers} gunicorn workers (gunicorn.conf.py), "
+        f"1 Celery worker; {machine()}; load average at the end {load_average()}",
+        f"warm cache: {args.concurrency} concurrent clients for {args.duration:g} s per page "
+        f"(<= {args.max_requests} requests)",
+        f"{'page':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs ceiling':>12}",
     ]
-    for label, r in rows:
+    for label, r in results.warm:
         lines.append(
-            f"{label:<38}{r['rps']:>9.1f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}"
+            f"{label:<40}{r['rps']:>9.1f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}"
             f"{int(r['errors']):>8}{r['rps'] / ceiling:>11.0%}"
         )
     lines.append(
-        f"{'cold session page (cache emptied)':<38}{'p50 ms':>9}{'max ms':>9}"
+        f"{f'cold session page, {args.latency_ms} ms upstream':<40}{'p50 ms':>9}{'max ms':>9}"
         f"{'min ms':>9}{'n':>8}{'target':>12}"
     )
-    for label, timings in colds:
+    target = f"< {int(args.latency_ms * 1.3)} ms"
+    for label, timings in results.cold:
         lines.append(
-            f"  {label:<36}{statistics.median(timings):>9.1f}{max(timings):>9.1f}"
-            f"{min(timings):>9.1f}{len(timings):>8}{'< 130 ms':>12}"
+            f"  {label:<38}{statistics.median(timings):>9.1f}{max(timings):>9.1f}"
+            f"{min(timings):>9.1f}{len(timings):>8}{target:>12}"
         )
+    f = results.flight
+    flight_ms = f"{f['p50_ms']:.0f}/{f['max_ms']:.0f}"
+    lines.append(
+        f"{'single flight: cold event page':<40}{'requests':>9}{'errors':>9}{'calls':>9}"
+        f"{'alone':>8}{'p50/max ms':>12}"
+    )
+    lines.append(
+        f"  {f'{args.flight} at once, {args.latency_ms} ms upstream':<38}{f['requests']:>9}"
+        f"{f['errors']:>9}{f['upstream_calls']:>9}{f['alone_calls']:>8}{flight_ms:>12}"
+    )
+    lines.append(
+        f"{'purchase flow (start -> order page)':<40}{'done':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'failed':>8}{'calls/buy':>12}"
+    )
+    for label, p in results.purchases:
+        done = p["outcomes"].get("completed", 0)
+        ratio = f"{done}/{p['attempted']}"
+        lines.append(
+            f"  {f'sandbox at {label}, {args.buyers} buyers':<38}{ratio:>9}"
+            f"{_fmt(p['p50_ms']):>9}{_fmt(p['p99_ms']):>9}{p['attempted'] - done:>8}"
+            f"{p['calls_per_purchase']:>12}"
+        )
+        for reason, count in p["failures"].items():
+            lines.append(f"    failed {count}x at {reason}")
+    docs = results.documents
+    lines.append(f"{'documents: downloadable -> ready':<40}{'orders':>9}{'p50 s':>9}{'max s':>9}")
+    lines.append(
+        f"  {'order page says ready (Celery polls)':<38}{len(docs):>9}"
+        f"{_fmt(statistics.median(docs) if docs else float('nan'), 2):>9}"
+        f"{_fmt(max(docs) if docs else float('nan'), 2):>9}"
+    )
+    web, worker = results.rss["web"], results.rss["worker"]
+    lines.append(f"{'peak RSS after the run (VmHWM)':<40}{'MiB':>9}")
+    lines.append(
+        f"  {f'web worker (largest of {len(web.children_mb)})':<38}{_fmt(web.worst_child_mb):>9}"
+    )
+    lines.append(f"  {'Celery worker (main process)':<38}{_fmt(worker.main_mb):>9}")
+    lines.append(
+        f"  {'Celery pool child (largest of ' + str(len(worker.children_mb)) + ')':<38}"
+        f"{_fmt(worker.worst_child_mb):>9}"
+    )
     print("\n".join(lines))
 
 
