@@ -12,7 +12,7 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-co
 # gettext: msgfmt, with which the i18n tests compile the French catalog.
 TEST_DEBS := $(RUN_DEBS) chromium gettext
 
-.PHONY: run test bench soak lint setup deps-run deps-test migrate clean messages
+.PHONY: run test bench soak fuzz lint setup deps-run deps-test migrate clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ test: deps-test setup
 
 bench: deps-run setup
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Reliability run (faults, a killed worker; exits 1 on a duplicate or unreconciled order) and
+# the bigger bad-input run. Both take DATABASE_URL / REDIS_URL like bench; see docs/PERFORMANCE.md.
+soak: deps-run setup
+	$(PY) -m bench.soak $(SOAK_ARGS)
+
+fuzz: setup
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-400} $(PY) -m pytest tests/fuzz -q -s -p no:cacheprovider
 
 lint: setup
 	$(VENV)/bin/ruff check .

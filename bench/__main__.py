@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -191,7 +190,6 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def _run(args: argparse.Namespace, run_id: str, var_dir: Path, db_env: dict[str, str]) -> Results:
     base = {**stack.base_env(var_dir, run_id), **db_env}
-    base["BENCH_CALL_LOG"] = str(var_dir / "calls.log")
     ids = stack.prepare(base)
     sessions_file = var_dir / "sessions.json"
     sessions_file.write_text(json.dumps(ids["buy"]))
@@ -284,26 +282,6 @@ def _run(args: argparse.Namespace, run_id: str, var_dir: Path, db_env: dict[str,
     return results
 
 
-def load_average() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kb = int(meminfo.read_text().split("MemTotal:", 1)[1].split()[0])
-        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    return f"{os.cpu_count()} CPUs ({cpu}){memory}, Python {platform.python_version()}"
-
-
 def _fmt(value: float, digits: int = 1) -> str:
     return "-" if value != value else f"{value:.{digits}f}"  # NaN: no sample
 
@@ -312,7 +290,7 @@ def _print(results: Results, args: argparse.Namespace) -> None:
     ceiling = results.warm[0][1]["rps"] or 1.0
     lines = [
         f"make bench: {stack.stack_label()}; {args.workers} gunicorn workers (gunicorn.conf.py), "
-        f"1 Celery worker; {machine()}; load average at the end {load_average()}",
+        f"1 Celery worker; {stack.machine()}; load average at the end {stack.load_average()}",
         f"warm cache: {args.concurrency} concurrent clients for {args.duration:g} s per page "
         f"(<= {args.max_requests} requests)",
         f"{'page':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs ceiling':>12}",

@@ -8,6 +8,7 @@ Celery worker, whose pool children must go with it).
 from __future__ import annotations
 
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -56,6 +57,8 @@ def base_env(var_dir: Path, run_id: str) -> dict[str, str]:
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         # Every buyer comes from 127.0.0.1: the per-IP hold limit would stop the run.
         CHECKOUT_HOLD_RATE_PER_IP="1000000/h",
+        # The sandbox counts the API calls it answers here (bench/sandbox_app.py).
+        BENCH_CALL_LOG=str(var_dir / "calls.log"),
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -93,6 +96,26 @@ def stack_label() -> str:
         else "local-memory cache + filesystem broker (no REDIS_URL)"
     )
     return f"{db}, {cache}"
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(meminfo.read_text().split("MemTotal:", 1)[1].split()[0])
+        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    return f"{os.cpu_count()} CPUs ({cpu}){memory}, Python {platform.python_version()}"
 
 
 def run_json(args: Sequence[str], env: dict[str, str], timeout: float = 600) -> Any:
