@@ -145,6 +145,7 @@ OpenJourney = Callable[..., Journey]
 def journey(chromium: Browser, request: pytest.FixtureRequest) -> Generator[OpenJourney]:
     """Open a journey: a fresh browser context (own cookies) at a viewport size."""
     opened: list[Journey] = []
+    unrecorded: set[int] = set()
 
     def open_journey(
         name: str,
@@ -152,7 +153,10 @@ def journey(chromium: Browser, request: pytest.FixtureRequest) -> Generator[Open
         *,
         javascript: bool = True,
         locale: str = "en-GB",
+        record: bool = True,
     ) -> Journey:
+        """record=False: a journey of the suite's self-checks, kept out of the axe report and
+        the durations (it provokes violations on purpose)."""
         context = chromium.new_context(
             viewport=viewport.size,
             locale=locale,
@@ -162,13 +166,16 @@ def journey(chromium: Browser, request: pytest.FixtureRequest) -> Generator[Open
         context.set_default_timeout(15_000)
         route_axe(context)
         context.add_init_script(CSP_LISTENER)
-        opened.append(Journey(name, viewport, context, axe=AXE_REPORT, javascript=javascript))
+        report = AXE_REPORT if record else AxeReport()
+        opened.append(Journey(name, viewport, context, axe=report, javascript=javascript))
+        if not record:
+            unrecorded.add(id(opened[-1]))
         return opened[-1]
 
     yield open_journey
     outcome = request.node.stash.get(_OUTCOME, "failed")
     for trip in opened:
-        if trip.steps:
+        if trip.steps and id(trip) not in unrecorded:
             JOURNEY_TIMES.append((trip.finish() if outcome == "passed" else _time(trip), outcome))
         trip.context.close()
 
