@@ -161,6 +161,8 @@ else:
         "data_folder_in": str(_BROKER_DIR),
         "data_folder_out": str(_BROKER_DIR),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Exchange tables (and the worker's pidbox) would otherwise land in the working directory.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = "file://" + str(VAR_DIR / "celery" / "results")
