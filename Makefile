@@ -37,7 +37,15 @@ run: deps-run migrate
 	@if [ -z "$$KORUS_API_URL" ]; then $(PY) manage.py sandbox_load_demo --if-empty; fi
 	$(PY) manage.py runshop --port $(PORT)
 
-test: deps-test setup
+# axe-core for the browser suite's accessibility audits, pinned in tests/browser/vendor (npm
+# comes with Debian's package when the machine has no Node.js).
+AXE_CORE := tests/browser/vendor/node_modules/axe-core/axe.min.js
+$(AXE_CORE): tests/browser/vendor/package.json tests/browser/vendor/package-lock.json
+	@command -v npm >/dev/null || scripts/debian-deps.sh npm
+	cd tests/browser/vendor && npm ci --no-audit --no-fund
+	@touch $@
+
+test: deps-test setup $(AXE_CORE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: deps-run setup
