@@ -251,3 +251,17 @@ def test_committed_mo_holds_exactly_the_po_messages(tmp_path: Path) -> None:
         expected = gettext.GNUTranslations(new)._catalog  # type: ignore[attr-defined]
         actual = gettext.GNUTranslations(committed)._catalog  # type: ignore[attr-defined]
     assert actual == expected, "run `make messages` and commit locale/fr/LC_MESSAGES/django.mo"
+
+
+def test_translations_keep_the_html_of_their_source() -> None:
+    # Links in blocktranslate (terms, privacy, mailto) must keep their tags and attributes.
+    tag = re.compile(r"<[^>]+>")
+    with MO_FILE.open("rb") as committed:
+        catalog = gettext.GNUTranslations(committed)._catalog  # type: ignore[attr-defined]
+
+    changed = {
+        key: text
+        for key, text in catalog.items()
+        if sorted(tag.findall(key if isinstance(key, str) else key[0])) != sorted(tag.findall(text))
+    }
+    assert not changed
