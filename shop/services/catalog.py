@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -38,6 +41,7 @@ from shop.korus.models import (
     Session,
 )
 from shop.services.cache import CacheMiss, cache_fetch, cache_key, cache_only
+from shop.services.operations import shop_settings_get
 
 T = TypeVar("T")
 
@@ -315,8 +319,38 @@ class Availability:
         return "out" if self.sold_out else "low" if self.low else "ok"
 
 
-def availability(quantity: int | None) -> Availability:
-    return Availability(quantity, settings.SHOP_LOW_STOCK_THRESHOLD)
+# The threshold read once per request: a month grid or a session list asks for it per row, and
+# on Redis each shop_settings_get() is a round trip. Outside a request (tasks, the shell) there
+# is no memo, so a long-lived worker never keeps an old value.
+_request_memo = threading.local()
+
+
+@receiver(request_started, dispatch_uid="catalog_threshold_memo_start")
+def _threshold_memo_start(**_: object) -> None:
+    _request_memo.threshold = None
+    _request_memo.active = True
+
+
+@receiver(request_finished, dispatch_uid="catalog_threshold_memo_end")
+def _threshold_memo_end(**_: object) -> None:
+    _request_memo.active = False
+    _request_memo.threshold = None
+
+
+def low_stock_threshold() -> int:
+    """The operator's "only N left" threshold (ShopSettings; settings.SHOP_LOW_STOCK_THRESHOLD
+    until an operator edits it). Call it in the request's thread, not in `parallel()` ones:
+    a pool thread must not open a database connection of its own on a cache miss."""
+    if not getattr(_request_memo, "active", False):
+        return shop_settings_get().low_stock_threshold
+    if _request_memo.threshold is None:
+        _request_memo.threshold = shop_settings_get().low_stock_threshold
+    return int(_request_memo.threshold)
+
+
+def availability(quantity: int | None, threshold: int | None = None) -> Availability:
+    """What the buyer is told about `quantity` seats (the shop's threshold unless given)."""
+    return Availability(quantity, low_stock_threshold() if threshold is None else threshold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -677,7 +711,8 @@ class EventSummary:
     availability: Availability | None
 
 
-def event_summary(event: Event, *, language: str) -> EventSummary:
+def event_summary(event: Event, *, language: str, threshold: int | None = None) -> EventSummary:
+    """The event's card; `threshold` must be given when called from a `parallel()` thread."""
     bounds = session_bounds(event.id)
     from_price: Money | None = None
     if bounds.next is not None:
@@ -692,7 +727,9 @@ def event_summary(event: Event, *, language: str) -> EventSummary:
         next_session=bounds.next,
         last_session=bounds.last,
         from_price=from_price,
-        availability=availability(bounds.next.available_quantity) if bounds.next else None,
+        availability=(
+            availability(bounds.next.available_quantity, threshold) if bounds.next else None
+        ),
     )
 
 
@@ -735,29 +772,42 @@ def event_search(search: EventSearch, *, page: int = 1) -> EventListPage:
     """Events matching a text (name, description) and a date range, one page of them.
 
     The API has no event filters, so they run on the cached list. An event matches a date
-    range when its span of sessions (next upcoming to last) overlaps it.
+    range when its span of sessions (next upcoming to last) overlaps it. The operator's
+    featured events come first, in their configured order; the rest keep the API's order.
     """
     lang = api_language()
     catalog_id()
+    shop = shop_settings_get()
+    threshold = low_stock_threshold()  # here: the summaries are built in pool threads
     words = search.query.casefold().split()
     events = [
         e
-        for e in event_list(language=lang)
+        for e in events_featured_first(event_list(language=lang), shop.featured_event_ids)
         if all(w in f"{e.name} {e.description or ''}".casefold() for w in words)
     ]
     size = settings.SHOP_EVENTS_PER_PAGE
     if search.by_date:
-        summaries = _summaries(events, lang)
+        summaries = _summaries(events, lang, threshold)
         summaries = [s for s in summaries if _overlaps(s, search)]
         return _paginate(summaries, page, size)
     pages = max(1, math.ceil(len(events) / size))
     page = min(max(1, page), pages)
     chosen = events[(page - 1) * size : page * size]
-    return EventListPage(tuple(_summaries(chosen, lang)), page, pages, len(events))
+    return EventListPage(tuple(_summaries(chosen, lang, threshold)), page, pages, len(events))
 
 
-def _summaries(events: Sequence[Event], lang: str) -> list[EventSummary]:
-    return _gather(*(lambda e=e: event_summary(e, language=lang) for e in events))
+def events_featured_first(events: Sequence[Event], featured_ids: Sequence[str]) -> list[Event]:
+    """`featured_ids` first, in that order (ids the catalog lacks are skipped), then the rest
+    in their given order. Ids compare case-insensitively: the admin keeps what was typed."""
+    rank = {str(i).lower(): n for n, i in enumerate(featured_ids)}
+    featured = sorted((e for e in events if e.id.lower() in rank), key=lambda e: rank[e.id.lower()])
+    return featured + [e for e in events if e.id.lower() not in rank]
+
+
+def _summaries(events: Sequence[Event], lang: str, threshold: int) -> list[EventSummary]:
+    return _gather(
+        *(lambda e=e: event_summary(e, language=lang, threshold=threshold) for e in events)
+    )
 
 
 def _overlaps(summary: EventSummary, search: EventSearch) -> bool:

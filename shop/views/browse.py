@@ -97,7 +97,9 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _body_key(request: HttpRequest) -> str:
-    return cache_key("page-body", get_language(), request.get_full_path())
+    # The threshold is part of the body ("only N left"): an operator's edit shows at once.
+    threshold = catalog.low_stock_threshold()
+    return cache_key("page-body", get_language(), threshold, request.get_full_path())
 
 
 @require_GET

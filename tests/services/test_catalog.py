@@ -87,8 +87,9 @@ def test_session_detail_caps_quantities_by_seats_left(sandbox_demo) -> None:
     ("quantity", "level"), [(0, "out"), (1, "low"), (10, "low"), (11, "ok"), (None, "ok")]
 )
 def test_availability_level_follows_the_low_stock_threshold(
-    quantity: int | None, level: str, settings
+    quantity: int | None, level: str, settings, db
 ) -> None:
+    # Before any operator edit, ShopSettings' threshold is the environment's (read from the db).
     settings.SHOP_LOW_STOCK_THRESHOLD = 10
     assert catalog.availability(quantity).level == level
 
