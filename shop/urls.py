@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shop.views import browse, checkout, documents, operations, orders
+from shop.views import browse, checkout, documents, legal, operations, orders
 
 app_name = "shop"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     *orders.urlpatterns,
     *documents.urlpatterns,
     *operations.urlpatterns,
+    *legal.urlpatterns,
 ]
