@@ -6,6 +6,7 @@ checks its preconditions and redirects to the earliest step that is incomplete.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -106,6 +107,15 @@ def _answers_page(
     return render(request, template, context, status=status)
 
 
+def _session_url(event_id: str, session_id: str) -> str:
+    """The session page to go back to; the home page when the posted ids are not uuids (the
+    URL pattern only takes canonical ones, so reversing raw input could fail)."""
+    try:
+        return reverse("shop:session", args=[uuid.UUID(event_id), uuid.UUID(session_id)])
+    except ValueError:
+        return "/"
+
+
 @require_POST
 def checkout_start(request: HtmxHttpRequest) -> HttpResponse:
     event_id, session_id = str(request.POST.get("event", "")), str(request.POST.get("session", ""))
@@ -118,7 +128,7 @@ def checkout_start(request: HtmxHttpRequest) -> HttpResponse:
         )
     except InvalidSelection as error:
         messages.error(request, str(error.message))
-        back = reverse("shop:session", args=[event_id, session_id]) if event_id else "/"
+        back = _session_url(event_id, session_id)
         return _go(request, back if error.message == InvalidSelection.default_message else "/")
     except ServiceUnavailable as error:
         return _unavailable(request, error)
