@@ -57,7 +57,7 @@ soak: deps-run setup
 	$(PY) -m bench.soak $(SOAK_ARGS)
 
 fuzz: setup
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-400} $(PY) -m pytest tests/fuzz -q -s -p no:cacheprovider
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-400} $(PY) -m pytest tests/fuzz -q -p no:cacheprovider
 
 lint: setup
 	$(VENV)/bin/ruff check .
