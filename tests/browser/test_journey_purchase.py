@@ -28,7 +28,7 @@ def test_a_buyer_buys_a_timed_session_ticket(shop, journey, viewport: Viewport):
     order = Order.objects.get(reference=reference)
     assert order.status == Order.Status.CONFIRMED
     assert order.customer_email == "ada@example.com"
-    expect(trip.page.locator("main")).to_contain_text("2 × Adult")
+    expect(trip.page.locator("main")).to_contain_text("2 \N{MULTIPLICATION SIGN} Adult")
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=VIEWPORT_IDS)
