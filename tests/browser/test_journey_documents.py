@@ -15,9 +15,9 @@ from tests.worker.conftest import worker  # noqa: F401 (the real-worker fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-# Seconds after the order before the sandbox lets the documents be downloaded: the page shows
-# them being prepared first, then ready.
-DOCUMENT_DELAY = 3
+# Seconds after the order before the sandbox lets the documents be downloaded: long enough for
+# the page to be seen preparing them on a loaded machine, then turning to ready.
+DOCUMENT_DELAY = 6
 
 
 def test_the_order_page_shows_tickets_ready_without_a_reload_and_the_pdf_downloads(
