@@ -187,7 +187,9 @@ def secret_key() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(50))
 
 
-def stack_env(*, api: str, port: int, database_url: str, redis_url: str, var: Path) -> dict:
+def stack_env(
+    *, api: str, port: int, database_url: str, redis_url: str, var: Path
+) -> dict[str, str]:
     """Only what a PaaS gives a dyno: no variable of the caller's (test settings) leaks in."""
     env = {k: os.environ[k] for k in ("HOME", "LANG", "LC_ALL", "TMPDIR") if k in os.environ}
     # The venv first, so that the Procfile's `python`, `gunicorn` and `celery` are its own.
@@ -240,7 +242,7 @@ class Process:
     stop_started: float = 0.0
 
     @classmethod
-    def start(cls, name: str, command: str, env: dict, logs: Path) -> Process:
+    def start(cls, name: str, command: str, env: dict[str, str], logs: Path) -> Process:
         log = logs / f"{name}.log"
         out = log.open("wb")
         popen = subprocess.Popen(
@@ -310,7 +312,7 @@ def _group_alive(pgid: int) -> bool:
     return False
 
 
-def run_logged(name: str, command: str, env: dict, logs: Path, timeout: float) -> None:
+def run_logged(name: str, command: str, env: dict[str, str], logs: Path, timeout: float) -> None:
     log = logs / f"{name}.log"
     with log.open("wb") as out:
         try:
