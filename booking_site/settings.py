@@ -188,7 +188,9 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-# Periodic tasks: each section below adds its own entries; the Procfile runs one `beat`.
+# Task modules beyond the autodiscovered `tasks` and periodic tasks: each section below adds
+# its own entries (the Procfile runs exactly one `beat`).
+CELERY_IMPORTS: list[str] = []
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # ---------------------------------------------------------------------------------------------
@@ -373,9 +375,7 @@ CHECKOUT_RECONCILE_EVERY_SECONDS = env_int("CHECKOUT_RECONCILE_EVERY_SECONDS", 6
 CHECKOUT_RECONCILE_GIVE_UP_HOURS = env_int("CHECKOUT_RECONCILE_GIVE_UP_HOURS", 24)
 CHECKOUT_RECONCILE_BATCH = env_int("CHECKOUT_RECONCILE_BATCH", 100)
 # The checkout's tasks live beside shop.tasks (which autodiscovery finds) in their own modules.
-# Merged, not assigned: other sections add modules of their own.
-CELERY_IMPORTS = [
-    *globals().get("CELERY_IMPORTS", []),
+CELERY_IMPORTS += [
     "shop.booking_tasks",
     "shop.tasks_reconcile",
 ]
@@ -429,9 +429,7 @@ ADMIN_LOGIN_MAX_FAILURES = env_int("ADMIN_LOGIN_MAX_FAILURES", 5)
 ADMIN_LOGIN_MAX_FAILURES_PER_IP = env_int("ADMIN_LOGIN_MAX_FAILURES_PER_IP", 50)
 ADMIN_LOGIN_LOCKOUT_SECONDS = env_int("ADMIN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 # Celery only autodiscovers `tasks` modules; the operations tasks live on their own.
-# Merged, not assigned: an assignment here dropped the checkout's modules from the workers.
-CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "shop.tasks_operations"]
-# Merged, not assigned: other sections may add periodic tasks of their own.
+CELERY_IMPORTS += ["shop.tasks_operations"]
 CELERY_BEAT_SCHEDULE["operations-api-call-log-prune"] = {
     "task": "shop.operations.api_call_log_prune",
     "schedule": OPERATIONS_API_LOG_PRUNE_MINUTES * 60,

@@ -654,6 +654,13 @@ def _apply_api_orders(order: Order, api_orders: Sequence[KorusOrder]) -> str:
     for api_order in api_orders:
         raw = api_order.raw if isinstance(api_order.raw, Mapping) else {}
         items.extend(raw.get("items") or [])
+    if status == Order.Status.CONFIRMED and was != Order.Status.CONFIRMED:
+        # The checkout's own recording is conditional: a concurrent confirm or reconciliation
+        # sweep cannot make order_confirmed go out twice.
+        from shop.services.booking import order_mark_confirmed
+
+        order_mark_confirmed(order=order, api_orders=api_orders)
+        return f"{order}: {Order.Status(was).label} → {Order.Status(status).label} (from the API)."
     excl = [o.total_excl_tax for o in api_orders]
     first = api_orders[0]
     with transaction.atomic():
@@ -670,14 +677,6 @@ def _apply_api_orders(order: Order, api_orders: Sequence[KorusOrder]) -> str:
             confirmed_at=order.confirmed_at or timezone.now(),
             failure_reason="" if status == Order.Status.CONFIRMED else order.failure_reason,
         )
-        if status == Order.Status.CONFIRMED and was != Order.Status.CONFIRMED:
-            Reservation.objects.filter(hold_key=order.reservation.hold_key).update(
-                status=Reservation.Status.ORDERED
-            )
-            order_pk = order.pk
-            transaction.on_commit(
-                lambda: signals.order_confirmed.send(sender=Order, order_id=order_pk)
-            )
     if was == status:
         return f"{order}: refreshed from the API (still {Order.Status(status).label})."
     return f"{order}: {Order.Status(was).label} → {Order.Status(status).label} (from the API)."
