@@ -24,13 +24,24 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
         python = sys.executable
         commands = {
-            "worker": [python, "-m", "celery", "-A", "booking_site", "worker",
-                       "--loglevel=INFO", "--concurrency=2"],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "booking_site",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+            ],
             "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
         }
         procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
-        self.stdout.write(self.style.SUCCESS(f"Shop running at http://{host}:{port}/ "
-                                             "(web + worker; Ctrl-C stops both)"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Shop running at http://{host}:{port}/ (web + worker; Ctrl-C stops both)"
+            )
+        )
         stopping = False
 
         def stop(*_: Any) -> None:
