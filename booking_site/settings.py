@@ -34,7 +34,7 @@ if not SECRET_KEY:
             "development)."
         )
     # Only ever used with DEBUG on, where sessions signed with it are disposable.
-    SECRET_KEY = "insecure-development-key-" + "x" * 40  # noqa: S105
+    SECRET_KEY = "insecure-development-key-" + "x" * 40
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -112,8 +112,9 @@ _SQLITE_OPTIONS = {
 def _database(url: str | None, sqlite_file: Path) -> dict[str, object]:
     if url:
         config: dict[str, object] = dict(
-            dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60),
-                                  conn_health_checks=True)
+            dj_database_url.parse(
+                url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+            )
         )
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_file)}
@@ -289,8 +290,10 @@ KORUS_READ_TIMEOUT = env_float("KORUS_READ_TIMEOUT", 10.0)
 KORUS_MAX_RETRIES = env_int("KORUS_MAX_RETRIES", 3)
 # Called with a CallRecord after every API call: the operators' API call log.
 KORUS_CALL_OBSERVER = "shop.services.operations.api_call_record"
-if KORUS_API_URL and not DEBUG and not (
-    KORUS_API_KEY or (KORUS_CLIENT_ID and KORUS_CLIENT_SECRET and KORUS_TOKEN_URL)
+if (
+    KORUS_API_URL
+    and not DEBUG
+    and not (KORUS_API_KEY or (KORUS_CLIENT_ID and KORUS_CLIENT_SECRET and KORUS_TOKEN_URL))
 ):
     raise ImproperlyConfigured(
         "KORUS_API_URL is set but no credentials are: set KORUS_API_KEY, or KORUS_CLIENT_ID, "
@@ -322,8 +325,7 @@ SANDBOX_FAULT_LOST_RATE = env_float("SANDBOX_FAULT_LOST_RATE", 0.0)
 SANDBOX_FAULT_METHODS = env_str("SANDBOX_FAULT_METHODS")
 SANDBOX_FAULT_PATH = env_str("SANDBOX_FAULT_PATH")
 # Over HTTP a "timeout" fault holds the answer this long (past the client's read timeout).
-SANDBOX_FAULT_TIMEOUT_SECONDS = env_float("SANDBOX_FAULT_TIMEOUT_SECONDS",
-                                          KORUS_READ_TIMEOUT + 1)
+SANDBOX_FAULT_TIMEOUT_SECONDS = env_float("SANDBOX_FAULT_TIMEOUT_SECONDS", KORUS_READ_TIMEOUT + 1)
 
 # ---------------------------------------------------------------------------------------------
 # Shop

@@ -20,8 +20,10 @@ from booking_site.settings import *  # noqa: E402,F403
 from booking_site.settings import DATABASES, STORAGES  # noqa: E402
 
 # Manifest storage needs collectstatic; tests serve static files from their sources.
-STORAGES = {**STORAGES, "staticfiles": {
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # SQLite test databases live in files, not memory, so that a Celery worker or a live server

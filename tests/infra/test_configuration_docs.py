@@ -20,7 +20,12 @@ def _variables_read_by_settings() -> set[str]:
 
 
 def test_settings_read_variables_at_all() -> None:
-    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "KORUS_API_URL"} <= _variables_read_by_settings()
+    assert {
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "KORUS_API_URL",
+    } <= _variables_read_by_settings()
 
 
 @pytest.mark.parametrize("document", ["README.md", ".env.example"])

@@ -54,7 +54,7 @@ class Command(BaseCommand):
             while not stopping and all(p.poll() is None for p in procs.values()):
                 time.sleep(0.3)
         finally:
-            for name, proc in procs.items():
+            for proc in procs.values():
                 if proc.poll() is None:
                     proc.send_signal(signal.SIGTERM)
             for name, proc in procs.items():
