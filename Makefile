@@ -45,7 +45,8 @@ $(AXE_CORE): tests/browser/vendor/package.json tests/browser/vendor/package-lock
 	cd tests/browser/vendor && npm ci --no-audit --no-fund
 	@touch $@
 
-test: deps-test setup $(AXE_CORE)
+# Lint and types first: a style or typing slip fails fast, before the long suite.
+test: deps-test setup $(AXE_CORE) lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: deps-run setup
@@ -62,6 +63,7 @@ fuzz: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=tests.settings $(VENV)/bin/mypy
 
 # For maintainers, after changing source strings: refresh locale/fr (needs GNU gettext), translate
 # the new or fuzzy entries, run it again, and commit the .po with its .mo (so `make run` needs no
