@@ -100,7 +100,22 @@ def hold_tickets(trip: Journey) -> None:
     page = trip.page
     page.get_by_role("button", name="Hold these tickets").click()
     expect(page.get_by_role("heading", name="Your details", level=1)).to_be_visible()
+    see_the_countdown_tick(page)
     trip.step("details with countdown")
+
+
+def see_the_countdown_tick(page: Page) -> None:
+    """The hold's time left is shown as m:ss and goes down by itself, second by second."""
+    display = page.locator("[data-countdown-display]")
+    expect(display).to_have_text(re.compile(r"^\d+:\d{2}$"))
+    shown = display.inner_text()
+    expect(display).not_to_have_text(shown, timeout=3000)
+    assert _seconds(display.inner_text()) < _seconds(shown)
+
+
+def _seconds(clock: str) -> int:
+    minutes, seconds = clock.split(":")
+    return int(minutes) * 60 + int(seconds)
 
 
 def fill_details(page: Page, values: dict[str, str] | None = None) -> None:
