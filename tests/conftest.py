@@ -65,3 +65,18 @@ def pytest_configure(config: pytest.Config) -> None:
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
     socket.getaddrinfo = _guarded_getaddrinfo
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say which database, cache and broker the run used (CI: PostgreSQL and Redis)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    database = settings.DATABASES["default"]
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
+    terminalreporter.write_sep("=", "services")
+    terminalreporter.write_line(
+        f"database={database['ENGINE'].rsplit('.', 1)[-1]} cache={backend} broker={broker}"
+    )
