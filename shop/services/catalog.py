@@ -14,7 +14,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,8 +21,6 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.signals import request_finished, request_started
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -322,30 +319,11 @@ class Availability:
 # The threshold read once per request: a month grid or a session list asks for it per row, and
 # on Redis each shop_settings_get() is a round trip. Outside a request (tasks, the shell) there
 # is no memo, so a long-lived worker never keeps an old value.
-_request_memo = threading.local()
-
-
-@receiver(request_started, dispatch_uid="catalog_threshold_memo_start")
-def _threshold_memo_start(**_: object) -> None:
-    _request_memo.threshold = None
-    _request_memo.active = True
-
-
-@receiver(request_finished, dispatch_uid="catalog_threshold_memo_end")
-def _threshold_memo_end(**_: object) -> None:
-    _request_memo.active = False
-    _request_memo.threshold = None
-
-
 def low_stock_threshold() -> int:
     """The operator's "only N left" threshold (ShopSettings; settings.SHOP_LOW_STOCK_THRESHOLD
-    until an operator edits it). Call it in the request's thread, not in `parallel()` ones:
-    a pool thread must not open a database connection of its own on a cache miss."""
-    if not getattr(_request_memo, "active", False):
-        return shop_settings_get().low_stock_threshold
-    if _request_memo.threshold is None:
-        _request_memo.threshold = shop_settings_get().low_stock_threshold
-    return int(_request_memo.threshold)
+    until an operator edits it), read once per request. Call it in the request's thread, not
+    in `parallel()` ones: a pool thread must not open a database connection of its own."""
+    return shop_settings_get().low_stock_threshold
 
 
 def availability(quantity: int | None, threshold: int | None = None) -> Availability:

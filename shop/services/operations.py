@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
+from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, connections, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -287,18 +289,46 @@ def shop_settings_view(row: ShopSettings) -> ShopSettingsView:
     )
 
 
+# One read of the settings per request: the layout, the catalog's threshold and the footer all
+# ask, and each ask would otherwise be a cache round trip on every page view.
+_settings_memo = threading.local()
+
+
+@receiver(request_started, dispatch_uid="operations_settings_memo_start")
+def _settings_memo_start(**_: object) -> None:
+    _settings_memo.view, _settings_memo.active = None, True
+
+
+@receiver(request_finished, dispatch_uid="operations_settings_memo_end")
+def _settings_memo_end(**_: object) -> None:
+    _settings_memo.view, _settings_memo.active = None, False
+
+
+@receiver(post_save, sender=ShopSettings, dispatch_uid="operations_settings_memo_saved")
+def _settings_memo_saved(**_: object) -> None:
+    _settings_memo.view = None
+
+
 def shop_settings_get() -> ShopSettingsView:
     """The shop's settings, cached; the row's save() drops the cache entry on commit.
 
     Before an operator has saved anything, the environment's defaults (settings.SHOP_*).
+    Read once per request in a request's thread.
     """
+    memo = getattr(_settings_memo, "view", None)
+    if isinstance(memo, ShopSettingsView):
+        return memo
     key = shop_settings_cache_key()
     cached = cache.get(key)
     if isinstance(cached, ShopSettingsView):
-        return cached
-    row = ShopSettings.objects.filter(pk=ShopSettings.SINGLETON_ID).first() or ShopSettings()
-    view = shop_settings_view(row)
-    cache.set(key, view, timeout=settings.OPERATIONS_SETTINGS_CACHE_SECONDS)
+        view = cached
+    else:
+        row = ShopSettings.objects.filter(pk=ShopSettings.SINGLETON_ID).first() or ShopSettings()
+        view = shop_settings_view(row)
+        cache.set(key, view, timeout=settings.OPERATIONS_SETTINGS_CACHE_SECONDS)
+    if getattr(_settings_memo, "active", False):
+        # Only within a request: a worker or shell thread has no request to end its memo.
+        _settings_memo.view = view
     return view
 
 
