@@ -821,27 +821,36 @@ def order_mark_failed(*, order: Order, reason: str) -> None:
     order.refresh_from_db()
 
 
-def order_mark_confirmed(*, order: Order, api_orders: Sequence[km.Order]) -> Order:
-    """Record the API's orders on ours, once: order_confirmed is sent (on commit) only by the
-    call that moved it to confirmed, whoever calls (checkout, retry or reconciliation sweep)."""
-    first = api_orders[0]
+def order_api_fields(api_orders: Sequence[km.Order]) -> dict[str, Any]:
+    """Our Order's fields as the API's orders for it state them (one API order per hold)."""
     items: list[Any] = []
     for api_order in api_orders:
         raw_items = api_order.raw.get("items") if isinstance(api_order.raw, Mapping) else None
         items.extend(raw_items or [])
-    total_excl = [o.total_excl_tax for o in api_orders]
+    try:
+        korus_id: uuid.UUID | None = uuid.UUID(api_orders[0].id)
+    except ValueError:
+        korus_id = None
+    return {
+        "korus_id": korus_id,
+        "korus_ids": [o.id for o in api_orders],
+        "reference": ", ".join(o.reference for o in api_orders)[:64],
+        "total_incl_tax": sum((o.total_incl_tax for o in api_orders), Decimal(0)),
+        "total_excl_tax": _sum_or_none([o.total_excl_tax for o in api_orders]),
+        "items": items,
+    }
+
+
+def order_mark_confirmed(*, order: Order, api_orders: Sequence[km.Order]) -> Order:
+    """Record the API's orders on ours, once: order_confirmed is sent (on commit) only by the
+    call that moved it to confirmed, whoever calls (checkout, retry or reconciliation sweep)."""
     with transaction.atomic():
         updated = (
             Order.objects.filter(pk=order.pk)
             .exclude(status=Order.Status.CONFIRMED)
             .update(
                 status=Order.Status.CONFIRMED,
-                korus_id=uuid.UUID(first.id),
-                korus_ids=[o.id for o in api_orders],
-                reference=", ".join(o.reference for o in api_orders)[:64],
-                total_incl_tax=sum((o.total_incl_tax for o in api_orders), Decimal(0)),
-                total_excl_tax=_sum_or_none(total_excl),
-                items=items,
+                **order_api_fields(api_orders),
                 confirmed_at=timezone.now(),
                 failure_reason="",
             )

@@ -8,7 +8,6 @@ import datetime as dt
 import logging
 import re
 import threading
-import uuid
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -615,13 +614,6 @@ def order_event_label(order: Order) -> str:
     return event
 
 
-def _uuid_or_none(value: object) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 # ---------------------------------------------------------------------------------------------
 # Admin actions: each refuses with an operator-facing reason, or does one thing and says what.
 # The work itself belongs to the checkout and documents services; these only pick the step.
@@ -677,36 +669,23 @@ def order_refresh(*, order_id: int) -> str:
 
 
 def _apply_api_orders(order: Order, api_orders: Sequence[KorusOrder]) -> str:
+    # Imported here: booking reaches this module through the catalog's settings reads.
+    from shop.services.booking import order_api_fields, order_mark_confirmed
+
     was = order.status
     cancelled = all((o.status or "").lower() == "cancelled" for o in api_orders)
     status = Order.Status.CANCELLED if cancelled else Order.Status.CONFIRMED
-    items: list[Any] = []
-    for api_order in api_orders:
-        raw = api_order.raw if isinstance(api_order.raw, Mapping) else {}
-        items.extend(raw.get("items") or [])
     if status == Order.Status.CONFIRMED and was != Order.Status.CONFIRMED:
         # The checkout's own recording is conditional: a concurrent confirm or reconciliation
         # sweep cannot make order_confirmed go out twice.
-        from shop.services.booking import order_mark_confirmed
-
         order_mark_confirmed(order=order, api_orders=api_orders)
         return f"{order}: {Order.Status(was).label} → {Order.Status(status).label} (from the API)."
-    excl = [o.total_excl_tax for o in api_orders]
-    first = api_orders[0]
-    with transaction.atomic():
-        Order.objects.filter(pk=order.pk).update(
-            status=status,
-            korus_id=_uuid_or_none(first.id),
-            korus_ids=[o.id for o in api_orders],
-            reference=", ".join(o.reference for o in api_orders)[:64],
-            total_incl_tax=sum((o.total_incl_tax for o in api_orders), Decimal(0)),
-            total_excl_tax=None
-            if any(v is None for v in excl)
-            else sum((v for v in excl if v is not None), Decimal(0)),
-            items=items,
-            confirmed_at=order.confirmed_at or timezone.now(),
-            failure_reason="" if status == Order.Status.CONFIRMED else order.failure_reason,
-        )
+    Order.objects.filter(pk=order.pk).update(
+        status=status,
+        **order_api_fields(api_orders),
+        confirmed_at=order.confirmed_at or timezone.now(),
+        failure_reason="" if status == Order.Status.CONFIRMED else order.failure_reason,
+    )
     if was == status:
         return f"{order}: refreshed from the API (still {Order.Status(status).label})."
     return f"{order}: {Order.Status(was).label} → {Order.Status(status).label} (from the API)."
