@@ -91,6 +91,8 @@ TEMPLATES = [
                 "booking_site.csp.csp_nonce",
                 "shop.context_processors.shop",
                 "shop.context_processors_settings.shop_settings",
+                # Last: while a shared page renders, its CSRF token and nonce are placeholders.
+                "shop.views.page_cache.placeholders",
             ],
         },
     }

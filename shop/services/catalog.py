@@ -321,8 +321,8 @@ class Availability:
 # is no memo, so a long-lived worker never keeps an old value.
 def low_stock_threshold() -> int:
     """The operator's "only N left" threshold (ShopSettings; settings.SHOP_LOW_STOCK_THRESHOLD
-    until an operator edits it), read once per request. Call it in the request's thread, not
-    in `parallel()` ones: a pool thread must not open a database connection of its own."""
+    until an operator edits it). Call it in the request's thread, not in `parallel()` ones: a
+    pool thread must not open a database connection of its own."""
     return shop_settings_get().low_stock_threshold
 
 

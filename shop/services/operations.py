@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import re
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
-from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, connections, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.signals import post_save
@@ -288,36 +288,45 @@ def shop_settings_view(row: ShopSettings) -> ShopSettingsView:
     )
 
 
-# One read of the settings per request: the layout, the catalog's threshold and the footer all
-# ask, and each ask would otherwise be a cache round trip on every page view.
-_settings_memo = threading.local()
+# One read of the settings per process and second, not per call: the layout, the catalog's
+# threshold and the page cache's key all ask on every page view, and each ask would otherwise
+# be a cache round trip. A save drops this process's memo at once and again on commit; other
+# processes see the edit within SETTINGS_MEMO_SECONDS.
+SETTINGS_MEMO_SECONDS = 1.0
 
 
-@receiver(request_started, dispatch_uid="operations_settings_memo_start")
-def _settings_memo_start(**_: object) -> None:
-    _settings_memo.view, _settings_memo.active = None, True
+@dataclass(frozen=True, slots=True)
+class _SettingsMemo:
+    key: str  # the cache key, which holds the environment's defaults
+    view: ShopSettingsView
+    expires: float  # time.monotonic()
 
 
-@receiver(request_finished, dispatch_uid="operations_settings_memo_end")
-def _settings_memo_end(**_: object) -> None:
-    _settings_memo.view, _settings_memo.active = None, False
+_settings_memo: _SettingsMemo | None = None
+
+
+def shop_settings_memo_clear() -> None:
+    global _settings_memo
+    _settings_memo = None
 
 
 @receiver(post_save, sender=ShopSettings, dispatch_uid="operations_settings_memo_saved")
 def _settings_memo_saved(**_: object) -> None:
-    _settings_memo.view = None
+    # Again after commit: a read between the write and the commit re-memoizes old values.
+    shop_settings_memo_clear()
+    transaction.on_commit(shop_settings_memo_clear)
 
 
 def shop_settings_get() -> ShopSettingsView:
     """The shop's settings, cached; the row's save() drops the cache entry on commit.
 
     Before an operator has saved anything, the environment's defaults (settings.SHOP_*).
-    Read once per request in a request's thread.
     """
-    memo = getattr(_settings_memo, "view", None)
-    if isinstance(memo, ShopSettingsView):
-        return memo
+    global _settings_memo
     key = shop_settings_cache_key()
+    memo = _settings_memo
+    if memo is not None and memo.key == key and memo.expires > time.monotonic():
+        return memo.view
     cached = cache.get(key)
     if isinstance(cached, ShopSettingsView):
         view = cached
@@ -325,9 +334,7 @@ def shop_settings_get() -> ShopSettingsView:
         row = ShopSettings.objects.filter(pk=ShopSettings.SINGLETON_ID).first() or ShopSettings()
         view = shop_settings_view(row)
         cache.set(key, view, timeout=settings.OPERATIONS_SETTINGS_CACHE_SECONDS)
-    if getattr(_settings_memo, "active", False):
-        # Only within a request: a worker or shell thread has no request to end its memo.
-        _settings_memo.view = view
+    _settings_memo = _SettingsMemo(key, view, time.monotonic() + SETTINGS_MEMO_SECONDS)
     return view
 
 

@@ -10,22 +10,18 @@ import datetime as dt
 from uuid import UUID
 
 from django import forms
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from shop.services import catalog
-from shop.services.cache import cache_key
+from shop.views.page_cache import cached_page
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -84,6 +80,7 @@ def not_found(request: HttpRequest, back_url: str, back_label: str) -> HttpRespo
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
+@cached_page
 def home(request: HtmxHttpRequest) -> HttpResponse:
     form = EventSearchForm(request.GET or None)
     search = form.search()
@@ -96,21 +93,10 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "result": result, "searching": searching})
 
 
-def _body_key(request: HttpRequest) -> str:
-    # The threshold is part of the body ("only N left"): an operator's edit shows at once.
-    threshold = catalog.low_stock_threshold()
-    return cache_key("page-body", get_language(), threshold, request.get_full_path())
-
-
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
+@cached_page
 def event(request: HtmxHttpRequest, event_id: UUID) -> HttpResponse:
-    # The page body (everything but the layout) is kept for SHOP_REALTIME_TTL seconds: as
-    # fresh as the near-real-time counts it shows, and no template work on a warm page.
-    cached = None if request.htmx else cache.get(_body_key(request))
-    if cached is not None:
-        title, body = cached
-        return render(request, "shop/event.html", {"page_title": title, "body_html": body})
     first_weekday = _first_weekday()
     try:
         page = catalog.event_page(
@@ -125,13 +111,12 @@ def event(request: HtmxHttpRequest, event_id: UUID) -> HttpResponse:
     context = {"page": page, "weekday_names": _weekday_names(first_weekday)}
     if request.htmx and request.htmx.target in ("calendar", "sessions"):
         return render(request, f"shop/event.html#{request.htmx.target}", context)
-    body = render_to_string("shop/event.html#body", context, request)
-    cache.set(_body_key(request), (page.event.name, body), settings.SHOP_REALTIME_TTL)
-    return render(request, "shop/event.html", {"page_title": page.event.name, "body_html": body})
+    return render(request, "shop/event.html", context)
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
+@cached_page
 def session(request: HtmxHttpRequest, event_id: UUID, session_id: UUID) -> HttpResponse:
     event_url = reverse("shop:event", args=[event_id])
     try:
