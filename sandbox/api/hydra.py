@@ -35,6 +35,18 @@ def _page_iri(path: str, query: list[tuple[str, str]], page: int) -> str:
     return f"{path}?{urlencode(kept)}"
 
 
+def _total(
+    items: QuerySet[Any] | Sequence[Any], start: int, per_page: int, chunk: list[Any]
+) -> int:
+    """The collection's size; a short page that is not empty, or an empty first page, says it
+    without a COUNT query (most collections the shop reads fit in one page)."""
+    if not isinstance(items, QuerySet):
+        return len(items)
+    if per_page and (0 < len(chunk) < per_page or (start == 0 and not chunk)):
+        return start + len(chunk)
+    return items.count()
+
+
 def collection(
     request: SandboxRequest,
     *,
@@ -45,9 +57,9 @@ def collection(
 ) -> dict[str, Any]:
     """A Hydra collection of `items` (a queryset is sliced in the database)."""
     page, per_page = paging(request)
-    total = items.count() if isinstance(items, QuerySet) else len(items)
     start = (page - 1) * per_page
     chunk = list(items[start : start + per_page]) if per_page else []
+    total = _total(items, start, per_page, chunk)
     path = request.path
     payload: dict[str, Any] = {
         "@context": f"/contexts/{context}",

@@ -220,7 +220,6 @@ def _offers_page(rows: list[m.Offer], lang: str) -> list[dict[str, Any]]:
 
 
 def offers(request: SandboxRequest, catalogId: uuid.UUID) -> dict[str, Any]:
-    _catalog(catalogId)
     qs = (
         m.Offer.objects.filter(catalog_id=catalogId, product__disabled=False)
         .select_related("product__event")
@@ -249,7 +248,7 @@ def offers(request: SandboxRequest, catalogId: uuid.UUID) -> dict[str, Any]:
         qs = qs.none()  # no demo product has option values
     qs = qs.order_by(f"{_order_dir(request, 'date')}date", "product__position", "id")
     lang = request.language
-    return collection(
+    payload = collection(
         request,
         context="TicketingOffer",
         items=qs,
@@ -265,6 +264,9 @@ def offers(request: SandboxRequest, catalogId: uuid.UUID) -> dict[str, Any]:
             "session",
         ],
     )
+    if not payload["member"]:
+        _catalog(catalogId)  # offers found prove the catalog exists; none may mean it does not
+    return payload
 
 
 def offer_item(request: SandboxRequest, catalogId: uuid.UUID, id: uuid.UUID) -> dict[str, Any]:

@@ -30,8 +30,11 @@ def _active(prefix: str, now: datetime | None = None) -> Q:
 
 
 def session_held(session_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    ids = list(session_ids)
+    if not ids:
+        return {}  # not even the query's compilation, which costs most of an empty lookup
     rows = (
-        m.HoldLine.objects.filter(session_id__in=list(session_ids))
+        m.HoldLine.objects.filter(session_id__in=ids)
         .filter(_active("reservation__"))
         .values("session_id")
         .annotate(held=Sum("quantity"))
@@ -40,8 +43,11 @@ def session_held(session_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
 
 
 def offer_held(offer_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    ids = list(offer_ids)
+    if not ids:
+        return {}
     rows = (
-        m.ReservationItem.objects.filter(offer_id__in=list(offer_ids))
+        m.ReservationItem.objects.filter(offer_id__in=ids)
         .filter(_active("reservation__"))
         .values("offer_id")
         .annotate(held=Sum("quantity"))

@@ -133,3 +133,30 @@ def test_unknown_resource_is_a_json_ld_404(sandbox_demo, sandbox_client: httpx.C
     )
     assert response.status_code == 404
     assert response.json()["@type"] == "Error"
+
+
+def test_totals_are_right_on_last_past_the_end_and_empty_pages(
+    sandbox_demo, sandbox_client: httpx.Client
+):
+    """A short page gives its total without a COUNT; the other pages still count."""
+    url = f"{sandbox_demo.catalog_iri}/events"
+    last = sandbox_client.get(url, params={"itemsPerPage": 4, "page": 2}).json()
+    past = sandbox_client.get(url, params={"itemsPerPage": 4, "page": 9}).json()
+    full = sandbox_client.get(url, params={"itemsPerPage": 6}).json()
+    none = sandbox_client.get(
+        f"{sandbox_demo.catalog_iri}/offers", params={"date[after]": "2199-01-01"}
+    ).json()
+
+    assert (last["totalItems"], len(last["member"])) == (6, 2)
+    assert (past["totalItems"], past["member"]) == (6, [])
+    assert full["totalItems"] == 6
+    assert (none["totalItems"], none["member"]) == (0, [])
+
+
+def test_offers_of_an_unknown_catalog_are_a_404(sandbox_demo, sandbox_client: httpx.Client):
+    response = sandbox_client.get(
+        "/v1/ticketing/catalogs/0190a000-0000-7000-8000-000000000099/offers"
+    )
+
+    assert response.status_code == 404
+    assert response.json()["@type"] == "Error"
