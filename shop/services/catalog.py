@@ -608,11 +608,12 @@ def session_detail(event_id: str, session_id: str) -> SessionDetail:
     """
     lang = api_language()
     catalog_id()  # resolved once here, not by every thread below
-    event, details, session, offers, seats = _gather(
+    # The offers first: the API takes longest to list them, so their request leaves first.
+    offers, event, details, session, seats = _gather(
+        lambda: session_offers(event_id, session_id, language=lang),
         lambda: event_get(event_id, language=lang),
         lambda: event_details(event_id, language=lang),
         lambda: session_get(event_id, session_id),
-        lambda: session_offers(event_id, session_id, language=lang),
         lambda: session_available(event_id, session_id),
     )
     priced = [o for o in offers if o.realtime_price_required]
