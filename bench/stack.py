@@ -88,6 +88,15 @@ def databases(run_id: str) -> Iterator[dict[str, str]]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def sandbox_database(var_dir: Path) -> dict[str, str]:
+    """The emulated API's own database: an SQLite file of the run, as under `make run`.
+
+    The sandbox stands in for a remote API, whose storage is not the shop's: kept off the
+    shop's PostgreSQL, its queries neither load that server nor wait on it.
+    """
+    return {"SANDBOX_DATABASE_URL": f"sqlite:///{var_dir / 'sandbox.sqlite3'}"}
+
+
 def stack_label() -> str:
     db = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite (no DATABASE_URL)"
     cache = (
@@ -251,6 +260,18 @@ def celery_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+def wait_worker_ready(shop_url: str, timeout: float = 90) -> None:
+    """Until the shop's readiness probe passes, its broker check included: a task the worker
+    answers. A worker still starting up would otherwise share the CPUs with the first loads."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with suppress(httpx.HTTPError):
+            if httpx.get(f"{shop_url}/readyz", timeout=10).status_code == 200:
+                return
+        time.sleep(0.5)
+    raise SystemExit(f"the Celery worker did not answer the shop's readiness probe in {timeout} s")
 
 
 def celery_beat(env: dict[str, str], log: Path, var_dir: Path) -> subprocess.Popen[bytes]:

@@ -16,7 +16,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from booking_site.urls import urlpatterns as shop_urlpatterns
-from shop.services.operations import shop_settings_memo_clear
 from shop.views.page_cache import clear_local
 
 
@@ -37,9 +36,10 @@ def cache_clear(request: HttpRequest) -> HttpResponse:
             client.delete(key)
     else:
         backend.clear()
-    # This worker's in-memory copies too (the cold-cache runs use a one-worker shop).
+    # This worker's in-memory copy of the pages too (the cold-cache runs use a one-worker
+    # shop). The shop settings' one-second memo stays: it is not catalog data, and a busy shop,
+    # where cold catalog reads matter, always has it.
     clear_local()
-    shop_settings_memo_clear()
     return HttpResponse("cleared", content_type="text/plain")
 
 
