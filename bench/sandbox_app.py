@@ -60,12 +60,14 @@ def _calls(reset: bool) -> dict[str, int]:
 
 
 def _faults(rules: list[dict[str, Any]]) -> int:
+    from sandbox.faults import forget_rules
     from sandbox.models import FaultRule
 
     FaultRule.objects.filter(name__startswith="bench:").delete()
     made = FaultRule.objects.bulk_create(
         FaultRule(name=f"bench:{rule.get('kind')}:{n}", **rule) for n, rule in enumerate(rules)
     )
+    forget_rules()  # bulk_create sends no post_save; the other workers follow on their own
     return len(made)
 
 

@@ -25,6 +25,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 SANDBOX_KEY = "sandbox"
+# Longer than sandbox.faults.RULES_MEMO_SECONDS (tests/sandbox/test_faults.py checks it).
+FAULT_RULES_SETTLE_S = 2.2
 
 
 def env_with(base: dict[str, str], **extra: str) -> dict[str, str]:
@@ -353,7 +355,10 @@ class SandboxControl:
         self.base_url = base_url
 
     def faults(self, rules: list[dict[str, Any]]) -> None:
+        """Replace the bench's fault rules, then wait until every sandbox process applies
+        them (each re-reads its rules within sandbox.faults.RULES_MEMO_SECONDS)."""
         httpx.put(f"{self.base_url}/_bench/faults", json=rules, timeout=10).raise_for_status()
+        time.sleep(FAULT_RULES_SETTLE_S)
 
     def calls(self, reset: bool = False) -> dict[str, int]:
         response = httpx.get(

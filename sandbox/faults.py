@@ -15,12 +15,42 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from sandbox.models import FaultRule
 
 _synced = False
 _sync_lock = threading.Lock()
 _random = random.Random()
+
+# The enabled rules are read at most every RULES_MEMO_SECONDS in each process: read on every
+# call, they cost each answer a query, and the calls of one page arrive together. A change
+# saved in this process (admin, tests, the bench's control endpoint) drops the memo at once;
+# other processes follow within RULES_MEMO_SECONDS.
+RULES_MEMO_SECONDS = 2.0
+_rules: tuple[float, list[FaultRule]] | None = None
+
+
+def forget_rules() -> None:
+    global _rules
+    _rules = None
+
+
+@receiver((post_save, post_delete), sender=FaultRule, dispatch_uid="sandbox_fault_rules_changed")
+def _rules_changed(**_: object) -> None:
+    forget_rules()
+
+
+def enabled_rules() -> list[FaultRule]:
+    global _rules
+    now = time.monotonic()
+    memo = _rules
+    if memo is not None and now - memo[0] < RULES_MEMO_SECONDS:
+        return memo[1]
+    rules = list(FaultRule.objects.filter(enabled=True))
+    _rules = (now, rules)
+    return rules
 
 
 @dataclass(frozen=True)
@@ -76,6 +106,7 @@ def sync_env_rules() -> None:
             FaultRule.objects.bulk_create(env_rules())
         except DatabaseError:
             return  # tables not migrated yet: try again on the next request
+        forget_rules()  # bulk_create sends no post_save
         _synced = True
 
 
@@ -94,7 +125,7 @@ def _matches(rule: FaultRule, method: str, path: str) -> bool:
 def decide(method: str, path: str) -> Decision:
     sync_env_rules()
     latency, outcome = 0, Decision()
-    for rule in FaultRule.objects.filter(enabled=True):
+    for rule in enabled_rules():
         if not _matches(rule, method, path) or _random.random() >= rule.rate:
             continue
         if rule.kind == FaultRule.LATENCY:

@@ -84,11 +84,14 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _no_memos_from_other_tests() -> None:
-    """Each process keeps the browse pages it served (shop/views/page_cache.py) and the shop's
-    settings (shop/services/operations.py) in memory, outside the Django cache and the database
-    the tests reset: no test may see another's."""
+    """Each process keeps the browse pages it served (shop/views/page_cache.py), the shop's
+    settings (shop/services/operations.py) and the sandbox's fault rules (sandbox/faults.py) in
+    memory, outside the Django cache and the database the tests reset: no test may see
+    another's."""
+    from sandbox.faults import forget_rules
     from shop.services.operations import shop_settings_memo_clear
     from shop.views.page_cache import clear_local
 
     clear_local()
     shop_settings_memo_clear()
+    forget_rules()

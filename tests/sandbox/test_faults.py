@@ -86,3 +86,35 @@ def test_env_settings_become_fault_rules(settings):
     settings.SANDBOX_FAULT_LATENCY_MS = 0
     rules = faults.env_rules()
     assert [(r.kind, r.rate, r.methods) for r in rules] == [("server_error", 0.2, "GET")]
+
+
+def test_a_rule_saved_here_applies_to_the_next_call(sandbox_faults, sandbox_client: httpx.Client):
+    assert sandbox_client.get(CATALOGS).status_code == 200  # the rules are now remembered
+    rule = sandbox_faults.add("server_error", status=502)
+
+    assert sandbox_client.get(CATALOGS).status_code == 502
+    rule.delete()
+    assert sandbox_client.get(CATALOGS).status_code == 200
+
+
+def test_a_rule_written_by_another_process_applies_within_the_memo_time(
+    sandbox_faults, sandbox_client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+):
+    from sandbox import faults
+    from sandbox.models import FaultRule
+
+    assert sandbox_client.get(CATALOGS).status_code == 200
+    # Another process's write: no signal reaches this one (bulk_create sends none anyway).
+    FaultRule.objects.bulk_create([FaultRule(name="other", kind=FaultRule.SERVER_ERROR)])
+    assert sandbox_client.get(CATALOGS).status_code == 200  # still the remembered rules
+
+    later = time.monotonic() + faults.RULES_MEMO_SECONDS
+    monkeypatch.setattr(faults.time, "monotonic", lambda: later)
+    assert sandbox_client.get(CATALOGS).status_code == 503
+
+
+def test_the_bench_waits_longer_than_the_rules_are_remembered():
+    from bench.stack import FAULT_RULES_SETTLE_S
+    from sandbox.faults import RULES_MEMO_SECONDS
+
+    assert FAULT_RULES_SETTLE_S > RULES_MEMO_SECONDS
