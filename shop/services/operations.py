@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
+from django.core.signals import request_finished
 from django.db import DatabaseError, connections, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.signals import post_save
@@ -123,6 +124,17 @@ def api_call_log_flush() -> int:
         return 0
     _write(rows)
     return len(rows)
+
+
+@receiver(request_finished, dispatch_uid="operations_api_call_log_flush")
+def _flush_after_response(**_: object) -> None:
+    # The page's parallel reads ran on pool threads, which keep their rows for a thread that
+    # may write: the request's own, once its response is out (a browse-only worker would
+    # otherwise only ever drop the oldest of them).
+    try:
+        api_call_log_flush()
+    except DatabaseError as exc:
+        logger.warning("api call log: could not write the calls of pool threads: %s", exc)
 
 
 def _write(rows: Sequence[ApiCallLog]) -> None:

@@ -152,3 +152,15 @@ def test_the_log_list_filters_server_errors_and_is_read_only(staff_client):
     change = reverse("admin:shop_apicalllog_change", args=[row.pk])
     assert staff_client.post(change, {"status": "200"}).status_code == 403
     assert staff_client.get(reverse("admin:shop_apicalllog_add")).status_code == 403
+
+
+def test_the_calls_of_a_pages_parallel_reads_are_written_once_its_response_is_out(
+    client, sandbox_demo
+):
+    url = f"/events/{sandbox_demo.concert.event_id}/sessions/{sandbox_demo.concert.session_id}/"
+    client.get(url)  # its five reads run on pool threads, which may not write
+
+    paths = set(ApiCallLog.objects.values_list("path", flat=True))
+
+    assert any(path.endswith("/offers") for path in paths)
+    assert any(path.endswith("/availability") for path in paths)
