@@ -173,3 +173,25 @@ def test_a_page_another_process_stored_is_served_and_kept_here() -> None:
     assert first is not None
     assert first.content == b"shared"
     assert again == first  # this process's copy, until the shared entry's expiry
+
+
+def test_a_kept_page_loses_its_indentation_but_not_its_words() -> None:
+    page = b"<ul>\n    <li>One</li>\n\n    <li>Two  words</li>\n</ul>\n<p>a \t b</p>"
+
+    assert page_cache.compact(page) == b"<ul>\n<li>One</li>\n<li>Two words</li>\n</ul>\n<p>a b</p>"
+    verbatim = b"<pre>  keep\n\n  this</pre>"
+    assert page_cache.compact(verbatim) == verbatim
+
+
+def test_the_shared_event_page_is_smaller_than_the_template_renders_it(
+    client: Client, sandbox_demo: Any
+) -> None:
+    url = f"/events/{sandbox_demo.museum.event_id}/"
+    first, again = client.get(url), client.get(url)
+
+    assert first.content == again.content.replace(
+        TOKEN.findall(again.content.decode())[0].encode(),
+        TOKEN.findall(first.content.decode())[0].encode(),
+    )
+    assert b"\n\n" not in first.content
+    assert b"    " not in first.content
