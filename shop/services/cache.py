@@ -169,9 +169,20 @@ def _single_flight(key: str, load: Callable[[], T]) -> T:
     return flight.value  # type: ignore[no-any-return]
 
 
+def _fresh(key: str) -> _Entry | None:
+    entry = _read(key)
+    return entry if entry is not None and entry.fresh_until > time.time() else None
+
+
 def _load_shared(key: str, loader: Callable[[], T], soft_ttl: float, hard_ttl: float) -> T:
-    """Load after a miss; with a shared cache, only the process holding the lock loads."""
+    """Load after a miss; with a shared cache, only the process holding the lock loads.
+
+    Read again once in the lead: a flight (of this process or, holding the lock, of another)
+    may have stored the value between our miss and now, and must not be loaded twice.
+    """
     if not _shared_cache():
+        if (entry := _fresh(key)) is not None:
+            return entry.value  # type: ignore[no-any-return]
         value = loader()
         _store(key, value, soft_ttl, hard_ttl)
         return value
@@ -183,6 +194,9 @@ def _load_shared(key: str, loader: Callable[[], T], soft_ttl: float, hard_ttl: f
             return entry.value  # type: ignore[no-any-return]
         # The other process gave up or died: take the lock ourselves if we can, but load anyway.
         cache.add(lock_key, token, timeout=_lock_seconds())
+    elif (entry := _fresh(key)) is not None:
+        cache.delete(lock_key)
+        return entry.value  # type: ignore[no-any-return]
     try:
         value = loader()
         _store(key, value, soft_ttl, hard_ttl)

@@ -180,3 +180,27 @@ def test_with_a_shared_cache_a_stale_entry_is_refreshed_by_the_lock_holder_only(
     upstream = Upstream()
     assert cache_fetch(key, upstream, soft_ttl=60, hard_ttl=60) == "old"
     assert upstream.calls == 0
+
+
+def test_a_lead_that_missed_just_before_another_flight_stored_does_not_load_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The race: a caller misses, another flight stores and ends, then the caller leads."""
+    from shop.services import cache as shop_cache
+
+    upstream = Upstream()
+    real_read = shop_cache._read
+    reads = 0
+
+    def read_then_another_flight_stores(key: str):  # type: ignore[no-untyped-def]
+        nonlocal reads
+        reads += 1
+        entry = real_read(key)
+        if reads == 1:  # our first look: a miss, and meanwhile the other flight lands
+            shop_cache._store(key, "stored-by-the-other-flight", 60, 600)
+        return entry
+
+    monkeypatch.setattr(shop_cache, "_read", read_then_another_flight_stores)
+
+    assert _fetch(upstream) == "stored-by-the-other-flight"
+    assert upstream.calls == 0
