@@ -188,22 +188,53 @@ def _load_shared(key: str, loader: Callable[[], T], soft_ttl: float, hard_ttl: f
         return value
     lock_key = key + ":lock"
     token = uuid.uuid4().hex
-    if not cache.add(lock_key, token, timeout=_lock_seconds()):
+    locked, entry = _lock_and_read(lock_key, token, key)
+    if not locked:
         entry = _wait_for_other_process(key, lock_key)
         if entry is not None:
             return entry.value  # type: ignore[no-any-return]
         # The other process gave up or died: take the lock ourselves if we can, but load anyway.
         cache.add(lock_key, token, timeout=_lock_seconds())
-    elif (entry := _fresh(key)) is not None:
-        cache.delete(lock_key)
+    elif entry is not None and entry.fresh_until > time.time():
+        _release(lock_key, token)
         return entry.value  # type: ignore[no-any-return]
+    stored = False
     try:
         value = loader()
-        _store(key, value, soft_ttl, hard_ttl)
+        _store_and_release(key, value, soft_ttl, hard_ttl, lock_key, token)
+        stored = True
         return value
     finally:
-        if cache.get(lock_key) == token:
-            cache.delete(lock_key)
+        if not stored:
+            _release(lock_key, token)
+
+
+# With our Redis backend (booking_site/cache.py) the lock and the reads or writes next to it go
+# in one round trip; any other shared backend takes them one by one.
+def _lock_and_read(lock_key: str, token: str, key: str) -> tuple[bool, _Entry | None]:
+    combined = getattr(cache, "add_and_get", None)
+    if combined is not None:
+        locked, entry = combined(lock_key, token, _lock_seconds(), key)
+        return locked, entry if isinstance(entry, _Entry) else None
+    if not cache.add(lock_key, token, timeout=_lock_seconds()):
+        return False, None
+    return True, _read(key)
+
+
+def _store_and_release(
+    key: str, value: object, soft_ttl: float, hard_ttl: float, lock_key: str, token: str
+) -> None:
+    combined = getattr(cache, "set_and_release", None)
+    if combined is None:
+        _store(key, value, soft_ttl, hard_ttl)
+        _release(lock_key, token)
+        return
+    combined(key, _Entry(value, time.time() + soft_ttl), hard_ttl, lock_key, token)
+
+
+def _release(lock_key: str, token: str) -> None:
+    if cache.get(lock_key) == token:
+        cache.delete(lock_key)
 
 
 def _wait_for_other_process(key: str, lock_key: str) -> _Entry | None:
