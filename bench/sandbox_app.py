@@ -1,9 +1,11 @@
 """The standalone sandbox (sandbox.wsgi) plus the bench's own control endpoints, which exist
 only in this app, never in the sandbox or the shop:
 
-- every API request is appended, as one line `METHOD PATH`, to the file BENCH_CALL_LOG
-  (O_APPEND writes of one short line are atomic, so every gunicorn worker can share it);
-- GET  /_bench/calls?reset=1: the counts by kind since the last reset (then resets);
+- every API request is appended, as one line `METHOD PATH MS` (the time the sandbox took to
+  answer, injected latency included), to the file BENCH_CALL_LOG (O_APPEND writes of one
+  short line are atomic, so every gunicorn worker can share it);
+- GET  /_bench/calls?reset=1: the counts by kind since the last reset, and `slowest_ms`, the
+  longest answer among them (then resets);
 - PUT  /_bench/faults: replaces the fault rules named bench:* with the JSON list sent;
 - GET  /_bench/documents?reference=KT-ORD-...: when the order's last document becomes
   downloadable (epoch seconds), to time the shop's "ready" against it.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -36,27 +39,38 @@ def call_kind(method: str, path: str) -> str:
     return "catalog_read" if method == "GET" else "other"
 
 
-def _record(method: str, path: str) -> None:
+def _record(method: str, path: str, ms: float) -> None:
     if not CALL_LOG:
         return
     fd = os.open(CALL_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
-        os.write(fd, f"{method} {path}\n".encode("utf-8", "replace"))
+        os.write(fd, f"{method} {path} {ms:.1f}\n".encode("utf-8", "replace"))
     finally:
         os.close(fd)
 
 
-def _calls(reset: bool) -> dict[str, int]:
+def _calls(reset: bool) -> dict[str, float]:
     counts: Counter[str] = Counter()
+    slowest = 0.0
     if CALL_LOG and os.path.exists(CALL_LOG):
         with open(CALL_LOG, encoding="utf-8", errors="replace") as log:
             for line in log:
-                method, _, path = line.rstrip("\n").partition(" ")
+                method, path, ms = line.rstrip("\n").split(" ", 2)
                 counts[call_kind(method, path)] += 1
                 counts["total"] += 1
+                slowest = max(slowest, float(ms))
         if reset:
             os.truncate(CALL_LOG, 0)
-    return dict(counts)
+    return {**counts, "slowest_ms": slowest}
+
+
+def _timed(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    """The sandbox's answer, its time recorded once the body is built (it is one bytes)."""
+    started = time.perf_counter()
+    body = list(sandbox_application(environ, start_response))
+    method, path = environ["REQUEST_METHOD"].upper(), environ.get("PATH_INFO", "/")
+    _record(method, path, (time.perf_counter() - started) * 1000)
+    return body
 
 
 def _faults(rules: list[dict[str, Any]]) -> int:
@@ -95,8 +109,7 @@ def application(environ: dict[str, Any], start_response: StartResponse) -> Itera
     path = environ.get("PATH_INFO", "/")
     method = environ["REQUEST_METHOD"].upper()
     if not path.startswith("/_bench/"):
-        _record(method, path)
-        return sandbox_application(environ, start_response)
+        return _timed(environ, start_response)
     query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
     if path == "/_bench/calls":
         return _json(start_response, _calls(query.get("reset") == "1"))

@@ -360,10 +360,11 @@ class SandboxControl:
         httpx.put(f"{self.base_url}/_bench/faults", json=rules, timeout=10).raise_for_status()
         time.sleep(FAULT_RULES_SETTLE_S)
 
-    def calls(self, reset: bool = False) -> dict[str, int]:
+    def calls(self, reset: bool = False) -> dict[str, float]:
+        """API calls by kind since the last reset, and `slowest_ms`, the longest answer."""
         response = httpx.get(
             f"{self.base_url}/_bench/calls", params={"reset": "1" if reset else "0"}, timeout=10
         )
         response.raise_for_status()
-        counts: dict[str, int] = response.json()
+        counts: dict[str, float] = response.json()
         return counts
