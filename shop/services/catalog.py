@@ -316,9 +316,8 @@ class Availability:
         return "out" if self.sold_out else "low" if self.low else "ok"
 
 
-# The threshold read once per request: a month grid or a session list asks for it per row, and
-# on Redis each shop_settings_get() is a round trip. Outside a request (tasks, the shell) there
-# is no memo, so a long-lived worker never keeps an old value.
+# A month grid or a session list asks for the threshold per row: shop_settings_get() answers
+# from its per-process memo (at most a second old), not with a round trip each time.
 def low_stock_threshold() -> int:
     """The operator's "only N left" threshold (ShopSettings; settings.SHOP_LOW_STOCK_THRESHOLD
     until an operator edits it). Call it in the request's thread, not in `parallel()` ones: a

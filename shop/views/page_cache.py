@@ -12,7 +12,8 @@ them), until the time the shared entry expires: a warm page then costs no cache 
 A request that carries flash messages is neither served from nor stored in the cache, nor is a
 page whose render read the session (it could hold something of that visitor's). The key holds
 the language, the htmx headers, the full path and a digest of the operator's shop settings, so
-an edit in the admin shows on the next page view.
+an edit in the admin shows at once in its own process and within SETTINGS_MEMO_SECONDS (one)
+in the others.
 """
 
 from __future__ import annotations
