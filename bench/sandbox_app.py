@@ -64,11 +64,12 @@ def _calls(reset: bool) -> dict[str, float]:
     return {**counts, "slowest_ms": slowest}
 
 
-def _timed(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-    """The sandbox's answer, its time recorded once the body is built (it is one bytes)."""
+def _timed(
+    environ: dict[str, Any], start_response: StartResponse, method: str, path: str
+) -> Iterable[bytes]:
+    """The sandbox's answer, its time recorded once the whole body is built."""
     started = time.perf_counter()
     body = list(sandbox_application(environ, start_response))
-    method, path = environ["REQUEST_METHOD"].upper(), environ.get("PATH_INFO", "/")
     _record(method, path, (time.perf_counter() - started) * 1000)
     return body
 
@@ -109,7 +110,7 @@ def application(environ: dict[str, Any], start_response: StartResponse) -> Itera
     path = environ.get("PATH_INFO", "/")
     method = environ["REQUEST_METHOD"].upper()
     if not path.startswith("/_bench/"):
-        return _timed(environ, start_response)
+        return _timed(environ, start_response, method, path)
     query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
     if path == "/_bench/calls":
         return _json(start_response, _calls(query.get("reset") == "1"))

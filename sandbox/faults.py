@@ -1,7 +1,8 @@
 """Fault injection: latency, 5xx, 429 with Retry-After, timeouts and lost responses.
 
 The live configuration is the FaultRule table, so the web process, the Celery worker, the
-admin and the tests all see and change the same rules. Rules named "env:*" mirror the
+admin and the tests all see and change the same rules (each process within
+RULES_MEMO_SECONDS of a change made elsewhere). Rules named "env:*" mirror the
 SANDBOX_FAULT_* settings and are rewritten from them once per process.
 """
 

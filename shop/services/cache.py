@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -106,7 +106,7 @@ def cache_fetch(
     entry is dropped and the next callers wait for a fresh load.
     """
     entry = _read(key)
-    if entry is not None and entry.fresh_until > time.time():
+    if _is_fresh(entry):
         return entry.value  # type: ignore[no-any-return]
     if getattr(_local, "cache_only", False):
         raise CacheMiss(key)
@@ -169,9 +169,8 @@ def _single_flight(key: str, load: Callable[[], T]) -> T:
     return flight.value  # type: ignore[no-any-return]
 
 
-def _fresh(key: str) -> _Entry | None:
-    entry = _read(key)
-    return entry if entry is not None and entry.fresh_until > time.time() else None
+def _is_fresh(entry: _Entry | None) -> TypeGuard[_Entry]:
+    return entry is not None and entry.fresh_until > time.time()
 
 
 def _load_shared(key: str, loader: Callable[[], T], soft_ttl: float, hard_ttl: float) -> T:
@@ -181,7 +180,7 @@ def _load_shared(key: str, loader: Callable[[], T], soft_ttl: float, hard_ttl: f
     may have stored the value between our miss and now, and must not be loaded twice.
     """
     if not _shared_cache():
-        if (entry := _fresh(key)) is not None:
+        if _is_fresh(entry := _read(key)):
             return entry.value  # type: ignore[no-any-return]
         value = loader()
         _store(key, value, soft_ttl, hard_ttl)
@@ -195,7 +194,7 @@ def _load_shared(key: str, loader: Callable[[], T], soft_ttl: float, hard_ttl: f
             return entry.value  # type: ignore[no-any-return]
         # The other process gave up or died: take the lock ourselves if we can, but load anyway.
         cache.add(lock_key, token, timeout=_lock_seconds())
-    elif entry is not None and entry.fresh_until > time.time():
+    elif _is_fresh(entry):
         _release(lock_key, token)
         return entry.value  # type: ignore[no-any-return]
     stored = False
